@@ -1,0 +1,34 @@
+from campaigns.models.accounts import AdAccount, Autonomy, ExecutionMode, Platform
+from campaigns.models.alerts import Alert, AlertKind, Severity
+from campaigns.models.campaigns import (
+    AdGroup,
+    AdGroupStatus,
+    Audience,
+    AudienceStatus,
+    Campaign,
+    CampaignStatus,
+)
+from campaigns.models.metrics import (
+    DailyMetric,
+    QuarantinedRow,
+    QuarantineKind,
+    SyncRun,
+    SyncStatus,
+)
+from campaigns.models.policies import GuardrailPolicy
+from campaigns.models.recommendations import (
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
+    Risk,
+    Source,
+)
+from campaigns.models.tenancy import Membership, Organization, Role
+
+__all__ = [
+    "AdAccount", "AdGroup", "AdGroupStatus", "Alert", "AlertKind", "Audience", "AudienceStatus",
+    "Autonomy", "Campaign", "CampaignStatus", "DailyMetric", "ExecutionMode", "GuardrailPolicy",
+    "Membership", "Organization", "Platform", "QuarantineKind", "QuarantinedRow",
+    "Recommendation", "RecommendationKind", "RecommendationStatus", "Risk", "Role", "Severity",
+    "Source", "SyncRun", "SyncStatus",
+]

@@ -1,0 +1,51 @@
+"""What each organization role may do, as Django permission names.
+
+Roles are cumulative: an approver can do everything an analyst can.
+Django's admin and DRF ask `user.has_perm("campaigns.x")`; the
+MembershipRoleBackend answers from these sets.
+"""
+
+from campaigns.models.tenancy import Role
+
+_MODELS = [
+    "organization", "membership", "adaccount", "campaign", "adgroup", "audience",
+    "dailymetric", "quarantinedrow", "syncrun", "guardrailpolicy", "recommendation", "alert",
+]
+
+VIEWER = frozenset(f"campaigns.view_{m}" for m in _MODELS)
+ANALYST = VIEWER | {
+    "campaigns.change_campaign",
+    "campaigns.change_spend_limits",
+    "campaigns.transition_campaign",
+    "campaigns.acknowledge_alert",
+    "campaigns.change_alert",
+}
+APPROVER = ANALYST | {
+    "campaigns.approve_recommendation",
+    "campaigns.reject_recommendation",
+    "campaigns.rollback_recommendation",
+    "campaigns.change_recommendation",
+}
+ADMIN = APPROVER | {
+    "campaigns.change_organization",
+    "campaigns.add_membership",
+    "campaigns.change_membership",
+    "campaigns.delete_membership",
+    "campaigns.add_adaccount",
+    "campaigns.change_adaccount",
+    "campaigns.change_execution_mode",
+    "campaigns.add_guardrailpolicy",
+    "campaigns.change_guardrailpolicy",
+    "campaigns.change_quarantinedrow",
+}
+
+PERMISSIONS_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.VIEWER: VIEWER,
+    Role.ANALYST: frozenset(ANALYST),
+    Role.APPROVER: frozenset(APPROVER),
+    Role.ADMIN: frozenset(ADMIN),
+}
+
+
+def role_allows(role: str, permission: str) -> bool:
+    return permission in PERMISSIONS_BY_ROLE.get(role, frozenset())

@@ -1,0 +1,1 @@
+"""Platform clients: HTTP and the platforms' shapes, nothing of approval or policy."""

@@ -1,0 +1,159 @@
+"""Adobe Advertising / Experience Platform client over `requests`.
+
+Authentication is OAuth server-to-server: a token from IMS
+(`/ims/token/v3`, client credentials), cached until shortly before expiry
+and shared by every client of the same credentials in the process. Each
+call carries the headers Adobe requires: Authorization, x-api-key,
+x-gw-ims-org-id and x-sandbox-name.
+"""
+
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from urllib.parse import urljoin
+
+import requests
+
+from executors.clients.errors import MalformedResponse, PlatformAuthError
+from executors.clients.http import NO_RETRY, RetryPolicy, call
+from executors.clients.records import (
+    AdGroupRecord,
+    AudienceRecord,
+    CampaignRecord,
+    MetricRecord,
+)
+
+PLATFORM = "Adobe"
+REAL_IMS_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
+DEFAULT_SCOPE = "openid,AdobeID,read_organizations,additional_info.projectedProductContext"
+PAGE_SIZE = 5000
+# Refresh a little early so a token never expires in the middle of a batch.
+TOKEN_EARLY_REFRESH_S = 60
+
+_token_cache: dict[tuple[str, str], tuple[str, float]] = {}
+_token_lock = threading.Lock()
+
+
+def forget_cached_tokens() -> None:
+    with _token_lock:
+        _token_cache.clear()
+
+
+class AdobeClient:
+    def __init__(self, *, base_url: str, credentials: dict[str, str], timeout: float = 30.0,
+                 read_retry: RetryPolicy | None = None, session: requests.Session | None = None):
+        missing = [k for k in ("client_id", "client_secret", "ims_org_id")
+                   if not credentials.get(k)]
+        if missing:
+            raise PlatformAuthError(
+                f"Adobe credentials are incomplete: missing {', '.join(missing)}.")
+        self.base_url = base_url.rstrip("/") + "/"
+        self.client_id = credentials["client_id"]
+        self._client_secret = credentials["client_secret"]
+        self.ims_org_id = credentials["ims_org_id"]
+        self.sandbox_name = credentials.get("sandbox_name") or "prod"
+        self.scope = credentials.get("scope") or DEFAULT_SCOPE
+        self.ims_url = credentials.get("ims_url") or (
+            REAL_IMS_URL if "adobe.io" in self.base_url else urljoin(self.base_url, "ims/token/v3")
+        )
+        self.timeout = timeout
+        self.read_retry = read_retry or RetryPolicy()
+        self.session = session or requests.Session()
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"AdobeClient(base_url={self.base_url!r}, client_id={self.client_id!r})"
+
+    # --- auth ---------------------------------------------------------------
+    def access_token(self) -> str:
+        key = (self.ims_url, self.client_id)
+        with _token_lock:
+            cached = _token_cache.get(key)
+            if cached and cached[1] > time.monotonic():
+                return cached[0]
+        body = call(self.session, "POST", self.ims_url, timeout=self.timeout, platform="Adobe IMS",
+                    retry=self.read_retry, data={
+                        "grant_type": "client_credentials", "client_id": self.client_id,
+                        "client_secret": self._client_secret, "scope": self.scope,
+                    })
+        token, expires_in = body.get("access_token"), body.get("expires_in")
+        if not token or not isinstance(expires_in, int | float):
+            raise MalformedResponse("Adobe IMS answered without access_token/expires_in.")
+        with _token_lock:
+            _token_cache[key] = (token, time.monotonic() + float(expires_in)
+                                 - TOKEN_EARLY_REFRESH_S)
+        return token
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.access_token()}",
+            "x-api-key": self.client_id,
+            "x-gw-ims-org-id": self.ims_org_id,
+            "x-sandbox-name": self.sandbox_name,
+            "Accept": "application/json",
+        }
+
+    def _request(self, method: str, path: str, *, retry: RetryPolicy, **kwargs):
+        url = urljoin(self.base_url, path.lstrip("/"))
+        extra_headers = kwargs.pop("headers", {})
+        try:
+            return call(self.session, method, url, timeout=self.timeout, platform=PLATFORM,
+                        retry=retry, headers=self._headers() | extra_headers, **kwargs)
+        except PlatformAuthError as exc:
+            if exc.status != 401:
+                raise
+            # The token may have been revoked or expired early: one fresh try.
+            with _token_lock:
+                _token_cache.pop((self.ims_url, self.client_id), None)
+            return call(self.session, method, url, timeout=self.timeout, platform=PLATFORM,
+                        retry=NO_RETRY, headers=self._headers() | extra_headers, **kwargs)
+
+    def _pages(self, path: str, key: str, params: dict | None = None) -> Iterator[dict]:
+        params = {"start": 0, "limit": PAGE_SIZE, **(params or {})}
+        next_path: str | None = path
+        while next_path:
+            body = self._request("GET", next_path, retry=self.read_retry, params=params)
+            items = body.get(key) if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise MalformedResponse(f"Adobe {path} answered without a '{key}' list.")
+            yield from items
+            link = (body.get("_links") or {}).get("next") or {}
+            next_path, params = link.get("href"), None
+
+    # --- reads ----------------------------------------------------------------
+    def campaigns(self) -> Iterator[CampaignRecord]:
+        for raw in self._pages("campaigns", "campaigns"):
+            budget = raw.get("budget") if isinstance(raw.get("budget"), dict) else {}
+            yield CampaignRecord(
+                external_id=raw.get("id"), name=raw.get("name"), status=raw.get("status"),
+                daily_budget=budget.get("allocated"), currency=budget.get("currency"), raw=raw,
+            )
+
+    def ad_groups(self) -> Iterator[AdGroupRecord]:
+        for raw in self._pages("adGroups", "adGroups"):
+            yield AdGroupRecord(
+                external_id=raw.get("id"), campaign_external_id=raw.get("campaignId"),
+                name=raw.get("name"), status=raw.get("status"), bid=raw.get("averageBid"),
+                quality_score=raw.get("qualityScore"), raw=raw,
+            )
+
+    def audiences(self) -> Iterator[AudienceRecord]:
+        for raw in self._pages("data/core/ups/segment/definitions", "segments"):
+            status = raw.get("status")
+            yield AudienceRecord(
+                external_id=raw.get("id"), name=raw.get("name"),
+                status={"active": "active", "inactive": "suppressed"}.get(status, status),
+                intent_score=raw.get("intentScore"), fatigue_score=raw.get("fatigueScore"),
+                estimated_profiles=raw.get("estimatedProfiles"), raw=raw,
+            )
+
+    def performance(self, date_from: date, date_to: date) -> Iterator[MetricRecord]:
+        params = {"startDate": date_from.isoformat(), "endDate": date_to.isoformat()}
+        for raw in self._pages("reports/performance", "rows", params):
+            yield MetricRecord(
+                date=raw.get("date"), ad_group_external_id=raw.get("adGroupId"),
+                campaign_external_id=raw.get("campaignId"),
+                impressions=raw.get("impressions"), clicks=raw.get("clicks"),
+                conversions=raw.get("conversions"), conversion_value=raw.get("conversionValue"),
+                spend=raw.get("spend"), raw=raw,
+            )

@@ -1,0 +1,15 @@
+"""The right client for an account, with its decrypted credentials."""
+
+from django.conf import settings
+
+from campaigns.credentials import decrypt_credentials
+from campaigns.models import AdAccount, Platform
+from executors.clients.adobe import AdobeClient
+
+
+def client_for(account: AdAccount):
+    credentials = decrypt_credentials(account.credentials_ciphertext)
+    if account.platform == Platform.ADOBE:
+        return AdobeClient(base_url=account.api_base_url, credentials=credentials,
+                           timeout=settings.PLATFORM_TIMEOUT_S)
+    raise NotImplementedError(f"No client for platform {account.platform!r} yet.")

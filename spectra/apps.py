@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpectraConfig(AppConfig):
+    name = "spectra"
+    verbose_name = "Spectra"

@@ -1,0 +1,65 @@
+"""Redaction of secrets from log records.
+
+Platform clients log requests; tokens and keys must never reach a log line.
+The filter rewrites the formatted message, so it also covers `%s` arguments.
+"""
+
+import logging
+import re
+
+# Header and field names whose values are secret wherever they appear.
+SECRET_NAMES = (
+    "authorization",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "developer-token",
+    "developer_token",
+    "x-api-key",
+    "api_key",
+    "password",
+    "secret",
+    "token",
+)
+_NAMES = "|".join(re.escape(n) for n in SECRET_NAMES)
+# name=value, name: value, "name": "value", 'name': 'value'
+_PATTERN = re.compile(
+    rf"""(?ix)
+    (?P<key>["']?(?:{_NAMES})["']?\s*[:=]\s*)
+    (?P<quote>["']?)
+    (?P<value>(?:Bearer\s+)?[^"'\s,&}}]+)
+    """
+)
+REDACTED = "[REDACTED]"
+
+
+def redact_text(text: str) -> str:
+    """Replace the values of secret-named fields in free text."""
+    return _PATTERN.sub(lambda m: f"{m.group('key')}{m.group('quote')}{REDACTED}", text)
+
+
+def redact_mapping(data):
+    """Deep-copy a JSON-like structure with secret-named values replaced."""
+    if isinstance(data, dict):
+        return {
+            k: (REDACTED if _is_secret_name(k) else redact_mapping(v)) for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [redact_mapping(v) for v in data]
+    if isinstance(data, str):
+        return redact_text(data)
+    return data
+
+
+def _is_secret_name(name) -> bool:
+    lowered = str(name).lower()
+    return any(secret in lowered for secret in SECRET_NAMES)
+
+
+class RedactSecretsFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_text(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True

@@ -1,0 +1,211 @@
+"""Spectra settings: one module, read from the environment.
+
+Embedded default: SQLite (WAL, IMMEDIATE transactions, busy timeout) and the
+django-q2 ORM broker. DATABASE_URL switches to PostgreSQL, REDIS_URL moves
+the cache (and, with SPECTRA_BROKER=redis, the task broker) to Redis.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from spectra.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("SPECTRA_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+SPECTRA_ENV = env_choice("SPECTRA_ENV", "development", {"development", "test", "production"})
+PRODUCTION = SPECTRA_ENV == "production"
+
+SECRET_KEY = env_secret(
+    "SECRET_KEY", required=PRODUCTION, dev_default="dev-only-insecure-key-never-use-in-production"
+)
+DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Key for platform credentials at rest. Separate from SECRET_KEY so rotating
+# one does not make the other's data unreadable; derived from SECRET_KEY in dev.
+SPECTRA_CREDENTIALS_KEY = env_secret("SPECTRA_CREDENTIALS_KEY", required=PRODUCTION)
+
+# The global kill switch's default. The live value is stored in the database
+# (flipped from the admin, audited); this environment value can only force it off.
+SPECTRA_EXECUTION_ENABLED = env_bool("SPECTRA_EXECUTION_ENABLED", default=True)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "drf_spectacular",
+    "simple_history",
+    "django_q",
+    "campaigns",
+    "optimizer",
+    "executors",
+    "spectra",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Superusers and per-user grants, then the organization roles.
+    "django.contrib.auth.backends.ModelBackend",
+    "campaigns.auth.MembershipRoleBackend",
+]
+
+ROOT_URLCONF = "spectra.urls"
+WSGI_APPLICATION = "spectra.wsgi.application"
+ASGI_APPLICATION = "spectra.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Each test-run database gets its own name so parallel CI jobs don't collide.
+        DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str(
+            "SPECTRA_TEST_DB_NAME", "test_spectra"
+        )
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "spectra.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue
+                # on the busy timeout instead of failing with "database is locked"
+                # half-way through a transaction.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": env_int("SQLITE_BUSY_TIMEOUT_S", 20, minimum=1),
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                ),
+            },
+        }
+    }
+IS_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, locks, broker ------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "spectra_cache"}}
+
+SPECTRA_BROKER = env_choice("SPECTRA_BROKER", "orm", {"orm", "redis"})
+Q_CLUSTER = {
+    "name": "spectra",
+    "workers": env_int("Q_WORKERS", 2, minimum=1),
+    # A task must finish (or be killed) before the broker redelivers it.
+    "timeout": env_int("Q_TIMEOUT_S", 300, minimum=1),
+    "retry": env_int("Q_RETRY_S", 360, minimum=2),
+    "max_attempts": env_int("Q_MAX_ATTEMPTS", 3, minimum=1),
+    "ack_failures": True,
+    "catch_up": False,
+    "save_limit": 1000,
+    "label": "Tasks",
+}
+if SPECTRA_BROKER == "redis":
+    if not REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SPECTRA_BROKER=redis needs REDIS_URL.")
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+if Q_CLUSTER["timeout"] >= Q_CLUSTER["retry"]:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Q_TIMEOUT_S must be smaller than Q_RETRY_S.")
+
+# --- Auth, i18n, static ----------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+LOGIN_URL = "admin:login"
+
+SIMPLE_HISTORY_REVERT_DISABLED = True  # restores go through rollback recommendations
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# --- Platforms ------------------------------------------------------------
+PLATFORM_TIMEOUT_S = env_int("PLATFORM_TIMEOUT_S", 30, minimum=1)
+SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8765")
+
+# --- Production hardening ---------------------------------------------------
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Logging (secrets are redacted by a filter on every handler) -------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "spectra.logging.RedactSecretsFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain",
+                    "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from spectra.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=SPECTRA_ENV)

@@ -1,0 +1,53 @@
+"""Two tenants everywhere: alice's org and bob's org, each with every role.
+
+Because every test can reach both, isolation is checked for free: a test
+that acts as alice's viewer should also show bob's rows stay invisible.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from campaigns.models import Role
+from tests.factories import (
+    make_account,
+    make_ad_group,
+    make_audience,
+    make_campaign,
+    make_org,
+    make_recommendation,
+    make_user,
+)
+
+
+def _tenant(name: str):
+    org = make_org(f"{name} org")
+    account = make_account(org, name=f"{name} account")
+    campaign = make_campaign(account, name=f"{name} campaign")
+    return SimpleNamespace(
+        org=org,
+        account=account,
+        campaign=campaign,
+        ad_group=make_ad_group(campaign, name=f"{name} ad group"),
+        audience=make_audience(account, name=f"{name} audience"),
+        recommendation=make_recommendation(campaign),
+        viewer=make_user(f"{name}-viewer", org, Role.VIEWER),
+        analyst=make_user(f"{name}-analyst", org, Role.ANALYST),
+        approver=make_user(f"{name}-approver", org, Role.APPROVER),
+        admin=make_user(f"{name}-admin", org, Role.ADMIN),
+    )
+
+
+@pytest.fixture
+def alice(db):
+    return _tenant("alice")
+
+
+@pytest.fixture
+def bob(db):
+    return _tenant("bob")
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", is_superuser=True)
