@@ -8,12 +8,30 @@ MembershipRoleBackend answers from these sets.
 from campaigns.models.tenancy import Role
 
 _MODELS = [
-    "organization", "membership", "adaccount", "campaign", "adgroup", "audience",
-    "dailymetric", "quarantinedrow", "syncrun", "guardrailpolicy", "recommendation", "alert",
+    "organization",
+    "membership",
+    "adaccount",
+    "campaign",
+    "adgroup",
+    "audience",
+    "dailymetric",
+    "quarantinedrow",
+    "syncrun",
+    "guardrailpolicy",
+    "recommendation",
+    "alert",
+    "budgetpool",
 ]
+_OPTIMIZER_MODELS = ["optimizationrun", "seasonalevent"]
 
-VIEWER = frozenset(f"campaigns.view_{m}" for m in _MODELS)
+VIEWER = frozenset(
+    [f"campaigns.view_{m}" for m in _MODELS] + [f"optimizer.view_{m}" for m in _OPTIMIZER_MODELS]
+)
 ANALYST = VIEWER | {
+    "optimizer.add_seasonalevent",
+    "optimizer.change_seasonalevent",
+    "optimizer.delete_seasonalevent",
+    "optimizer.run_optimization",
     "campaigns.change_campaign",
     "campaigns.change_spend_limits",
     "campaigns.transition_campaign",
@@ -37,6 +55,8 @@ ADMIN = APPROVER | {
     "campaigns.add_guardrailpolicy",
     "campaigns.change_guardrailpolicy",
     "campaigns.change_quarantinedrow",
+    "campaigns.add_budgetpool",
+    "campaigns.change_budgetpool",
 }
 
 PERMISSIONS_BY_ROLE: dict[str, frozenset[str]] = {

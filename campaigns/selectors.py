@@ -22,8 +22,13 @@ def policy_for_account(account: AdAccount) -> GuardrailPolicy:
     """The account's own policy, else its organization's default, else the seed defaults."""
     policies = {
         p.account_id: p
-        for p in GuardrailPolicy.objects.filter(organization_id=account.organization_id)
-        .filter(account__isnull=True) | GuardrailPolicy.objects.filter(account=account)
+        for p in GuardrailPolicy.objects.filter(organization_id=account.organization_id).filter(
+            account__isnull=True
+        )
+        | GuardrailPolicy.objects.filter(account=account)
     }
-    return (policies.get(account.pk) or policies.get(None)
-            or GuardrailPolicy(organization_id=account.organization_id, version=0))
+    return (
+        policies.get(account.pk)
+        or policies.get(None)
+        or GuardrailPolicy(organization_id=account.organization_id, version=0)
+    )

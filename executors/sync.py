@@ -10,11 +10,14 @@ per row.
 import hashlib
 import json
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -34,6 +37,7 @@ from campaigns.models import (
 from campaigns.services.campaigns import campaign_transition
 from executors.clients.errors import PlatformError
 from executors.clients.factory import client_for
+from executors.metric_upsert import upsert_metrics
 from executors.sync_rows import (
     BadRow,
     clean_ad_group,
@@ -45,6 +49,7 @@ from executors.sync_rows import (
 logger = logging.getLogger("spectra.sync")
 METRIC_FIELDS = ("impressions", "clicks", "conversions", "conversion_value", "spend")
 SYNC_REASON = "Synced from the platform"
+METRIC_BATCH = 5000  # rows per upsert transaction: short write locks on SQLite
 
 
 @dataclass
@@ -55,14 +60,18 @@ class Quarantine:
     rows: dict[tuple[str, str], QuarantinedRow] = field(default_factory=dict)
 
     def add(self, kind: str, record: dict, reason: str) -> None:
-        payload = record.get("raw", record)
+        payload = _json_safe(record.get("raw", record))
         canonical = json.dumps(payload, sort_keys=True, default=str)
         fingerprint = hashlib.sha256(f"{reason}|{canonical}".encode()).hexdigest()
         external_id = record.get("external_id") or record.get("ad_group_external_id") or ""
         logger.warning("Quarantined %s %s of %s: %s", kind, external_id, self.account, reason)
         self.rows[(kind, fingerprint)] = QuarantinedRow(
-            account=self.account, kind=kind, external_id=str(external_id)[:128],
-            fingerprint=fingerprint, reason=reason, payload=json.loads(canonical),
+            account=self.account,
+            kind=kind,
+            external_id=str(external_id)[:128],
+            fingerprint=fingerprint,
+            reason=reason,
+            payload=json.loads(canonical),
         )
 
     def flush(self) -> int:
@@ -82,6 +91,17 @@ class Quarantine:
         return len(self.rows)
 
 
+def _json_safe(value):
+    """The payload as storable JSON: NaN and infinities (not JSON) become their names."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
 def _cleaned(records, cleaner, kind, quarantine, **kwargs) -> dict[str, dict]:
     """Clean records into {external_id: values}; bad and duplicate ids are quarantined."""
     good: dict[str, dict] = {}
@@ -92,8 +112,9 @@ def _cleaned(records, cleaner, kind, quarantine, **kwargs) -> dict[str, dict]:
             quarantine.add(kind, record, str(exc))
             continue
         if values["external_id"] in good:
-            quarantine.add(kind, record,
-                           f"duplicate id {values['external_id']!r} in the platform's answer")
+            quarantine.add(
+                kind, record, f"duplicate id {values['external_id']!r} in the platform's answer"
+            )
             continue
         good[values["external_id"]] = values
     return good
@@ -101,8 +122,9 @@ def _cleaned(records, cleaner, kind, quarantine, **kwargs) -> dict[str, dict]:
 
 def _upsert(model, existing: dict, incoming: dict, fields: list[str], make, actor) -> dict:
     """Create missing rows and update changed ones, with history; returns all by external id."""
-    to_create = [make(ext_id, values) for ext_id, values in incoming.items()
-                 if ext_id not in existing]
+    to_create = [
+        make(ext_id, values) for ext_id, values in incoming.items() if ext_id not in existing
+    ]
     to_update = []
     for ext_id, values in incoming.items():
         obj = existing.get(ext_id)
@@ -115,31 +137,42 @@ def _upsert(model, existing: dict, incoming: dict, fields: list[str], make, acto
             to_update.append(obj)
     if to_create:
         created = bulk_create_with_history(
-            to_create, model, default_user=actor,
-            default_change_reason="Discovered on the platform by sync")
+            to_create,
+            model,
+            default_user=actor,
+            default_change_reason="Discovered on the platform by sync",
+        )
         existing.update({obj.external_id: obj for obj in created})
     if to_update:
-        bulk_update_with_history(to_update, model, fields, default_user=actor,
-                                 default_change_reason=SYNC_REASON)
+        bulk_update_with_history(
+            to_update, model, fields, default_user=actor, default_change_reason=SYNC_REASON
+        )
     return existing
 
 
 def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGroup]:
-    campaigns_in = _cleaned(client.campaigns(), clean_campaign, QuarantineKind.CAMPAIGN,
-                            quarantine, currency=account.currency)
-    ad_groups_in = _cleaned(client.ad_groups(), clean_ad_group, QuarantineKind.AD_GROUP,
-                            quarantine)
-    audiences_in = _cleaned(client.audiences(), clean_audience, QuarantineKind.AUDIENCE,
-                            quarantine)
+    campaigns_in = _cleaned(
+        client.campaigns(),
+        clean_campaign,
+        QuarantineKind.CAMPAIGN,
+        quarantine,
+        currency=account.currency,
+    )
+    ad_groups_in = _cleaned(client.ad_groups(), clean_ad_group, QuarantineKind.AD_GROUP, quarantine)
+    audiences_in = _cleaned(client.audiences(), clean_audience, QuarantineKind.AUDIENCE, quarantine)
     run.campaigns_seen, run.ad_groups_seen = len(campaigns_in), len(ad_groups_in)
     run.audiences_seen = len(audiences_in)
 
     with transaction.atomic():
         campaigns = _upsert(
-            Campaign, {c.external_id: c for c in Campaign.objects.filter(account=account)},
-            campaigns_in, ["name", "daily_budget"],
+            Campaign,
+            {c.external_id: c for c in Campaign.objects.filter(account=account)},
+            campaigns_in,
+            ["name", "daily_budget"],
             lambda ext_id, v: Campaign(
-                account=account, external_id=ext_id, name=v["name"],
+                account=account,
+                external_id=ext_id,
+                name=v["name"],
                 daily_budget=v["daily_budget"],
                 status=CampaignStatus.ACTIVE if v["status"] == "active" else CampaignStatus.PAUSED,
             ),
@@ -149,27 +182,46 @@ def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGrou
 
         for ext_id, values in list(ad_groups_in.items()):
             if values["campaign_external_id"] not in campaigns:
-                quarantine.add(QuarantineKind.AD_GROUP, values | {"raw": values},
-                               f"unknown campaign {values['campaign_external_id']!r}")
+                quarantine.add(
+                    QuarantineKind.AD_GROUP,
+                    values | {"raw": values},
+                    f"unknown campaign {values['campaign_external_id']!r}",
+                )
                 del ad_groups_in[ext_id]
         ad_groups = _upsert(
             AdGroup,
             {g.external_id: g for g in AdGroup.objects.filter(campaign__account=account)},
-            ad_groups_in, ["name", "status", "bid", "quality_score"],
+            ad_groups_in,
+            ["name", "status", "bid", "quality_score"],
             lambda ext_id, v: AdGroup(
-                campaign=campaigns[v["campaign_external_id"]], external_id=ext_id,
-                name=v["name"], status=v["status"], bid=v["bid"],
+                campaign=campaigns[v["campaign_external_id"]],
+                external_id=ext_id,
+                name=v["name"],
+                status=v["status"],
+                bid=v["bid"],
                 quality_score=v["quality_score"],
             ),
             actor,
         )
         _upsert(
-            Audience, {a.external_id: a for a in Audience.objects.filter(account=account)},
+            Audience,
+            {a.external_id: a for a in Audience.objects.filter(account=account)},
             audiences_in,
             ["name", "status", "intent_score", "fatigue_score", "estimated_profiles"],
-            lambda ext_id, v: Audience(account=account, external_id=ext_id, **{
-                k: v[k] for k in ("name", "status", "intent_score", "fatigue_score",
-                                  "estimated_profiles")}),
+            lambda ext_id, v: Audience(
+                account=account,
+                external_id=ext_id,
+                **{
+                    k: v[k]
+                    for k in (
+                        "name",
+                        "status",
+                        "intent_score",
+                        "fatigue_score",
+                        "estimated_profiles",
+                    )
+                },
+            ),
             actor,
         )
     return ad_groups
@@ -180,13 +232,22 @@ def _follow_platform_status(campaigns: dict, incoming: dict, actor) -> None:
     for ext_id, values in incoming.items():
         campaign = campaigns[ext_id]
         if values["status"] == "paused" and campaign.status in (
-            CampaignStatus.ACTIVE, CampaignStatus.OPTIMIZING
+            CampaignStatus.ACTIVE,
+            CampaignStatus.OPTIMIZING,
         ):
-            campaign_transition(campaign=campaign, transition="pause", actor=actor,
-                                reason="Paused on the platform (seen by sync)")
+            campaign_transition(
+                campaign=campaign,
+                transition="pause",
+                actor=actor,
+                reason="Paused on the platform (seen by sync)",
+            )
         elif values["status"] == "active" and campaign.status == CampaignStatus.PAUSED:
-            campaign_transition(campaign=campaign, transition="resume", actor=actor,
-                                reason="Active on the platform (seen by sync)")
+            campaign_transition(
+                campaign=campaign,
+                transition="resume",
+                actor=actor,
+                reason="Active on the platform (seen by sync)",
+            )
 
 
 def _sync_metrics(account, client, quarantine, ad_groups, date_from, date_to, run) -> None:
@@ -198,15 +259,8 @@ def _sync_metrics(account, client, quarantine, ad_groups, date_from, date_to, ru
         ).values_list("ad_group_id", "date", *METRIC_FIELDS)
     }
     seen: set[tuple[int, date]] = set()
-    batch: list[DailyMetric] = []
+    batch: list[tuple] = []
     now = timezone.now()
-
-    def write(batch):
-        with transaction.atomic():
-            DailyMetric.objects.bulk_create(
-                batch, update_conflicts=True, unique_fields=["ad_group", "date"],
-                update_fields=[*METRIC_FIELDS, "synced_at"],
-            )
 
     for record in client.performance(date_from, date_to):
         try:
@@ -216,14 +270,20 @@ def _sync_metrics(account, client, quarantine, ad_groups, date_from, date_to, ru
             continue
         ids = by_external.get(values["ad_group_external_id"])
         if ids is None:
-            quarantine.add(QuarantineKind.METRIC, record,
-                           f"unknown ad group {values['ad_group_external_id']!r}")
+            quarantine.add(
+                QuarantineKind.METRIC,
+                record,
+                f"unknown ad group {values['ad_group_external_id']!r}",
+            )
             continue
         key = (ids[0], values["date"])
         if key in seen:
-            quarantine.add(QuarantineKind.METRIC, record,
-                           f"duplicate row for ad group {values['ad_group_external_id']!r} "
-                           f"on {values['date']}")
+            quarantine.add(
+                QuarantineKind.METRIC,
+                record,
+                f"duplicate row for ad group {values['ad_group_external_id']!r} "
+                f"on {values['date']}",
+            )
             continue
         seen.add(key)
         measured = tuple(values[f] for f in METRIC_FIELDS)
@@ -234,33 +294,35 @@ def _sync_metrics(account, client, quarantine, ad_groups, date_from, date_to, ru
             run.metrics_created += 1
         else:
             run.metrics_updated += 1
-        batch.append(DailyMetric(ad_group_id=ids[0], campaign_id=ids[1], date=values["date"],
-                                 synced_at=now, **{f: values[f] for f in METRIC_FIELDS}))
-        if len(batch) >= 5000:
-            write(batch)
+        batch.append((ids[0], ids[1], values["date"], *measured, now))
+        if len(batch) >= METRIC_BATCH:
+            upsert_metrics(batch)
             batch = []
-    if batch:
-        write(batch)
+    upsert_metrics(batch)
 
 
 def _refresh_spend_to_date(account) -> None:
-    totals = dict(
-        DailyMetric.objects.filter(campaign__account=account)
-        .values("campaign_id").annotate(total=Sum("spend")).values_list("campaign_id", "total")
+    """One UPDATE: each campaign's spend to date is the sum of its synced daily spend.
+
+    Spend counters are excluded from history, so a plain UPDATE loses nothing.
+    (Loading campaigns with .only() would cost a query per row: the FSM
+    concurrency mixin reads `status` on every instance.)
+    """
+    totals = (
+        DailyMetric.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(total=Sum("spend"))
+        .values("total")
     )
-    campaigns = list(Campaign.objects.filter(account=account).only("id", "spend_to_date"))
-    changed = []
-    for campaign in campaigns:
-        total = totals.get(campaign.pk) or 0
-        if campaign.spend_to_date != total:
-            campaign.spend_to_date = total
-            changed.append(campaign)
-    # Plain bulk_update: spend counters are excluded from history.
-    Campaign.objects.bulk_update(changed, ["spend_to_date"], batch_size=1000)
+    Campaign.objects.filter(account=account).update(
+        spend_to_date=Coalesce(Subquery(totals), Value(Decimal("0")), output_field=DecimalField())
+    )
 
 
-def sync_account(*, account: AdAccount, date_from: date, date_to: date, actor=None,
-                 client=None) -> SyncRun:
+def sync_account(
+    *, account: AdAccount, date_from: date, date_to: date, actor=None, client=None
+) -> SyncRun:
     """Read campaigns, ad groups, audiences and daily metrics for a window; upsert them.
 
     Returns the SyncRun with its counts. A platform failure marks the run

@@ -27,8 +27,15 @@ def _text(record: dict, name: str, label: str) -> str:
     return str(value).strip()
 
 
-def _decimal(record: dict, name: str, label: str, *, places: str = "0.01",
-             maximum: Decimal = MAX_MONEY, required: bool = True) -> Decimal | None:
+def _decimal(
+    record: dict,
+    name: str,
+    label: str,
+    *,
+    places: str = "0.01",
+    maximum: Decimal = MAX_MONEY,
+    required: bool = True,
+) -> Decimal | None:
     value = record.get(name)
     if value is None:
         if required:
@@ -87,8 +94,9 @@ def clean_ad_group(record: dict) -> dict:
         "bid": _decimal(record, "bid", "averageBid"),
         "quality_score": None,
     }
-    score = _decimal(record, "quality_score", "qualityScore", places="1",
-                     maximum=Decimal(10), required=False)
+    score = _decimal(
+        record, "quality_score", "qualityScore", places="1", maximum=Decimal(10), required=False
+    )
     if score is not None:
         if score < 1:
             raise BadRow(f"'qualityScore' is {record.get('quality_score')}, expected 1–10")

@@ -26,24 +26,31 @@ _NAMES = "|".join(re.escape(n) for n in SECRET_NAMES)
 _PATTERN = re.compile(
     rf"""(?ix)
     (?P<key>["']?(?:{_NAMES})["']?\s*[:=]\s*)
-    (?P<quote>["']?)
-    (?P<value>(?:Bearer\s+)?[^"'\s,&}}]+)
+    (?:
+        (?P<quote>["'])(?P<quoted>.*?)(?P=quote)
+      | (?:(?:Bearer|Basic|Token)\s+)?[^"'\s,&}}]+
+    )
     """
 )
+# A credential after its scheme, wherever it appears (e.g. in an exception message).
+_SCHEME = re.compile(r"(?i)\b(Bearer|Basic)\s+[A-Za-z0-9\-._~+/]+=*")
 REDACTED = "[REDACTED]"
 
 
 def redact_text(text: str) -> str:
     """Replace the values of secret-named fields in free text."""
-    return _PATTERN.sub(lambda m: f"{m.group('key')}{m.group('quote')}{REDACTED}", text)
+
+    def keep_key(m):
+        quote = m.group("quote") or ""
+        return f"{m.group('key')}{quote}{REDACTED}{quote}"
+
+    return _SCHEME.sub(lambda m: f"{m.group(1)} {REDACTED}", _PATTERN.sub(keep_key, text))
 
 
 def redact_mapping(data):
     """Deep-copy a JSON-like structure with secret-named values replaced."""
     if isinstance(data, dict):
-        return {
-            k: (REDACTED if _is_secret_name(k) else redact_mapping(v)) for k, v in data.items()
-        }
+        return {k: (REDACTED if _is_secret_name(k) else redact_mapping(v)) for k, v in data.items()}
     if isinstance(data, list):
         return [redact_mapping(v) for v in data]
     if isinstance(data, str):
@@ -62,4 +69,10 @@ class RedactSecretsFilter(logging.Filter):
         redacted = redact_text(message)
         if redacted != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_text(record.stack_info)
         return True

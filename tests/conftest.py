@@ -38,6 +38,12 @@ def _tenant(name: str):
     )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every test builds two tenants with four users each; PBKDF2 would cost seconds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def alice(db):
     return _tenant("alice")

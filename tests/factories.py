@@ -36,37 +36,49 @@ def make_user(username: str, org: Organization | None = None, role: str = Role.V
 
 def make_account(org: Organization, **kw) -> AdAccount:
     n = next(_seq)
-    defaults = dict(name=f"{org.name} account {n}", platform="adobe", external_id=f"ACC-{n}",
-                    api_base_url="http://127.0.0.1:9/", currency="INR",
-                    time_zone="Asia/Kolkata")
+    defaults = dict(
+        name=f"{org.name} account {n}",
+        platform="adobe",
+        external_id=f"ACC-{n}",
+        api_base_url="http://127.0.0.1:9/",
+        currency="INR",
+        time_zone="Asia/Kolkata",
+    )
     return AdAccount.objects.create(organization=org, **(defaults | kw))
 
 
 def make_campaign(account: AdAccount, status: str = CampaignStatus.ACTIVE, **kw) -> Campaign:
     n = next(_seq)
-    defaults = dict(external_id=f"CMP-{n}", name=f"Campaign {n}",
-                    daily_budget=Decimal("5000.00"))
+    defaults = dict(external_id=f"CMP-{n}", name=f"Campaign {n}", daily_budget=Decimal("5000.00"))
     return Campaign.objects.create(account=account, status=status, **(defaults | kw))
 
 
 def make_ad_group(campaign: Campaign, **kw) -> AdGroup:
     n = next(_seq)
-    defaults = dict(external_id=f"AG-{n}", name=f"Ad group {n}", bid=Decimal("15.50"),
-                    quality_score=7)
+    defaults = dict(
+        external_id=f"AG-{n}", name=f"Ad group {n}", bid=Decimal("15.50"), quality_score=7
+    )
     return AdGroup.objects.create(campaign=campaign, **(defaults | kw))
 
 
 def make_audience(account: AdAccount, **kw) -> Audience:
     n = next(_seq)
-    defaults = dict(external_id=f"SEG-{n}", name=f"Segment {n}", intent_score=Decimal("75"),
-                    fatigue_score=Decimal("20"), estimated_profiles=125000)
+    defaults = dict(
+        external_id=f"SEG-{n}",
+        name=f"Segment {n}",
+        intent_score=Decimal("75"),
+        fatigue_score=Decimal("20"),
+        estimated_profiles=125000,
+    )
     return Audience.objects.create(account=account, **(defaults | kw))
 
 
 def make_recommendation(campaign: Campaign, **kw) -> Recommendation:
     defaults = dict(
-        account=campaign.account, kind=RecommendationKind.BUDGET,
-        current_value=campaign.daily_budget, proposed_value=campaign.daily_budget * Decimal("1.2"),
+        account=campaign.account,
+        kind=RecommendationKind.BUDGET,
+        current_value=campaign.daily_budget,
+        proposed_value=campaign.daily_budget * Decimal("1.2"),
         reason="ROAS up 40 % week over week with 95 % confidence.",
     )
     return Recommendation.objects.create(campaign=campaign, **(defaults | kw))

@@ -25,12 +25,13 @@ class Severity(models.TextChoices):
 
 
 class Alert(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="alerts")
-    account = models.ForeignKey(AdAccount, on_delete=models.CASCADE, null=True, blank=True,
-                                related_name="alerts")
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="alerts")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="alerts")
+    account = models.ForeignKey(
+        AdAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
     kind = models.CharField(max_length=24, choices=AlertKind.choices)
     severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.WARNING)
     title = models.CharField(max_length=255)
@@ -38,8 +39,9 @@ class Alert(models.Model):
     data = models.JSONField(default=dict, blank=True)
     # Re-raising the same condition updates the open alert instead of spamming.
     dedup_key = models.CharField(max_length=200, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                        null=True, blank=True, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from campaigns.models.accounts import AdAccount
+from campaigns.models.guards import RefuseUnsavedCopies
 
 ZERO = Decimal("0")
 
@@ -31,19 +32,48 @@ S = CampaignStatus
 NOT_ARCHIVED = [s for s in S.values if s != S.ARCHIVED]
 
 
-class Campaign(ConcurrentTransitionMixin, models.Model):
+class BudgetPool(models.Model):
+    """Campaigns of one account that share a budget: reallocation keeps their total.
+
+    Campaigns in no pool form the account's default portfolio.
+    """
+
+    account = models.ForeignKey(AdAccount, on_delete=models.CASCADE, related_name="budget_pools")
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["account", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="budgetpool_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Campaign(RefuseUnsavedCopies, ConcurrentTransitionMixin, models.Model):
     account = models.ForeignKey(AdAccount, on_delete=models.PROTECT, related_name="campaigns")
+    budget_pool = models.ForeignKey(
+        BudgetPool, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaigns"
+    )
     external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
     status = FSMField(default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
 
     daily_budget = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     max_daily_spend = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Pause the campaign when today's spend passes this.",
     )
     total_spend_limit = models.DecimalField(
-        max_digits=16, decimal_places=2, null=True, blank=True,
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Pause the campaign when its lifetime spend passes this.",
     )
     spend_to_date = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
@@ -66,10 +96,12 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
         ordering = ["account", "name"]
         constraints = [
             models.UniqueConstraint(fields=["account", "external_id"], name="campaign_unique"),
-            models.CheckConstraint(condition=models.Q(status__in=S.values),
-                                   name="campaign_status_valid"),
-            models.CheckConstraint(condition=models.Q(daily_budget__gte=0),
-                                   name="campaign_budget_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=S.values), name="campaign_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_budget__gte=0), name="campaign_budget_non_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(max_daily_spend__isnull=True) | models.Q(max_daily_spend__gt=0),
                 name="campaign_max_daily_spend_positive",
@@ -101,18 +133,22 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
     # Bodies are empty on purpose: side effects (locks, history, platform
     # writes) belong to the services that call these.
 
-    @transition(status, source=S.DRAFT, target=S.GENERATING_ASSETS,
-                custom={"label": "Generate assets"})
+    @transition(
+        status, source=S.DRAFT, target=S.GENERATING_ASSETS, custom={"label": "Generate assets"}
+    )
     def start_asset_generation(self):
         pass
 
-    @transition(status, source=S.GENERATING_ASSETS, target=S.PENDING_DEPLOYMENT,
-                custom={"label": "Assets ready"})
+    @transition(
+        status,
+        source=S.GENERATING_ASSETS,
+        target=S.PENDING_DEPLOYMENT,
+        custom={"label": "Assets ready"},
+    )
     def mark_assets_ready(self):
         pass
 
-    @transition(status, source=S.PENDING_DEPLOYMENT, target=S.DEPLOYING,
-                custom={"label": "Deploy"})
+    @transition(status, source=S.PENDING_DEPLOYMENT, target=S.DEPLOYING, custom={"label": "Deploy"})
     def start_deployment(self):
         pass
 
@@ -120,8 +156,12 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
     def mark_deployed(self):
         pass
 
-    @transition(status, source=[S.GENERATING_ASSETS, S.DEPLOYING], target=S.FAILED,
-                custom={"label": "Mark failed"})
+    @transition(
+        status,
+        source=[S.GENERATING_ASSETS, S.DEPLOYING],
+        target=S.FAILED,
+        custom={"label": "Mark failed"},
+    )
     def fail(self):
         pass
 
@@ -137,8 +177,7 @@ class Campaign(ConcurrentTransitionMixin, models.Model):
     def unlock_after_change(self):
         pass
 
-    @transition(status, source=[S.ACTIVE, S.OPTIMIZING], target=S.PAUSED,
-                custom={"label": "Pause"})
+    @transition(status, source=[S.ACTIVE, S.OPTIMIZING], target=S.PAUSED, custom={"label": "Pause"})
     def pause(self):
         pass
 
@@ -156,12 +195,13 @@ class AdGroupStatus(models.TextChoices):
     PAUSED = "paused", "Paused"
 
 
-class AdGroup(models.Model):
+class AdGroup(RefuseUnsavedCopies, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ad_groups")
     external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
-    status = models.CharField(max_length=16, choices=AdGroupStatus.choices,
-                              default=AdGroupStatus.ACTIVE)
+    status = models.CharField(
+        max_length=16, choices=AdGroupStatus.choices, default=AdGroupStatus.ACTIVE
+    )
     bid = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     quality_score = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,8 +218,9 @@ class AdGroup(models.Model):
                 | models.Q(quality_score__gte=1, quality_score__lte=10),
                 name="adgroup_quality_score_1_10",
             ),
-            models.CheckConstraint(condition=models.Q(status__in=AdGroupStatus.values),
-                                   name="adgroup_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AdGroupStatus.values), name="adgroup_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,14 +232,15 @@ class AudienceStatus(models.TextChoices):
     SUPPRESSED = "suppressed", "Suppressed"
 
 
-class Audience(models.Model):
+class Audience(RefuseUnsavedCopies, models.Model):
     """A platform segment (Adobe RT-CDP) that can be activated or suppressed."""
 
     account = models.ForeignKey(AdAccount, on_delete=models.CASCADE, related_name="audiences")
     external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
-    status = models.CharField(max_length=16, choices=AudienceStatus.choices,
-                              default=AudienceStatus.ACTIVE)
+    status = models.CharField(
+        max_length=16, choices=AudienceStatus.choices, default=AudienceStatus.ACTIVE
+    )
     intent_score = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     fatigue_score = models.DecimalField(max_digits=5, decimal_places=2, default=ZERO)
     estimated_profiles = models.PositiveBigIntegerField(default=0)
@@ -215,8 +257,9 @@ class Audience(models.Model):
                 & models.Q(fatigue_score__gte=0, fatigue_score__lte=100),
                 name="audience_scores_0_100",
             ),
-            models.CheckConstraint(condition=models.Q(status__in=AudienceStatus.values),
-                                   name="audience_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=AudienceStatus.values), name="audience_status_valid"
+            ),
         ]
 
     def __str__(self) -> str:

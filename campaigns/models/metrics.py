@@ -28,8 +28,10 @@ class DailyMetric(models.Model):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["ad_group", "date"], name="dailymetric_unique"),
-            models.CheckConstraint(condition=models.Q(clicks__lte=models.F("impressions")),
-                                   name="dailymetric_clicks_le_impressions"),
+            models.CheckConstraint(
+                condition=models.Q(clicks__lte=models.F("impressions")),
+                name="dailymetric_clicks_le_impressions",
+            ),
             models.CheckConstraint(
                 condition=models.Q(conversions__gte=0, conversion_value__gte=0, spend__gte=0),
                 name="dailymetric_non_negative",
@@ -69,8 +71,9 @@ class QuarantinedRow(models.Model):
     class Meta:
         ordering = ["-last_seen_at"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "kind", "fingerprint"],
-                                    name="quarantinedrow_unique"),
+            models.UniqueConstraint(
+                fields=["account", "kind", "fingerprint"], name="quarantinedrow_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,8 +92,7 @@ class SyncRun(models.Model):
     account = models.ForeignKey(AdAccount, on_delete=models.CASCADE, related_name="sync_runs")
     date_from = models.DateField()
     date_to = models.DateField()
-    status = models.CharField(max_length=16, choices=SyncStatus.choices,
-                              default=SyncStatus.RUNNING)
+    status = models.CharField(max_length=16, choices=SyncStatus.choices, default=SyncStatus.RUNNING)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     campaigns_seen = models.PositiveIntegerField(default=0)

@@ -6,10 +6,11 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from campaigns.models.accounts import AdAccount
+from campaigns.models.guards import RefuseUnsavedCopies
 from campaigns.models.tenancy import Organization
 
 
-class GuardrailPolicy(models.Model):
+class GuardrailPolicy(RefuseUnsavedCopies, models.Model):
     """Thresholds per organization, optionally overridden for one account.
 
     Defaults come from the design seeds: +30 % budget cap, ₹100 floor,
@@ -18,27 +19,39 @@ class GuardrailPolicy(models.Model):
     recommendation records the exact policy it was judged under.
     """
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
-                                     related_name="policies")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="policies"
+    )
     account = models.OneToOneField(
-        AdAccount, on_delete=models.CASCADE, null=True, blank=True, related_name="policy",
+        AdAccount,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="policy",
         help_text="Empty: the organization's default. Set: overrides it for one account.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    max_budget_increase_pct = models.DecimalField(max_digits=5, decimal_places=2,
-                                                  default=Decimal("30"))
-    max_budget_decrease_pct = models.DecimalField(max_digits=5, decimal_places=2,
-                                                  default=Decimal("30"))
-    budget_floor = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("100"),
-                                       help_text="In the account's currency.")
+    max_budget_increase_pct = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    max_budget_decrease_pct = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    budget_floor = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("100"),
+        help_text="In the account's currency.",
+    )
     budget_neutrality = models.BooleanField(
         default=True, help_text="Reallocations keep the portfolio total unchanged to the cent."
     )
-    max_bid_change_pct = models.DecimalField(max_digits=5, decimal_places=2,
-                                             default=Decimal("10"))
+    max_bid_change_pct = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("10"))
     approval_threshold_pct = models.DecimalField(
-        max_digits=5, decimal_places=2, default=Decimal("10"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
         help_text="Changes larger than this (percent of current value) need a person.",
     )
     require_manual_approval = models.BooleanField(
@@ -46,17 +59,21 @@ class GuardrailPolicy(models.Model):
     )
     cooldown_hours = models.PositiveIntegerField(default=72)
     max_changes_per_run = models.PositiveIntegerField(null=True, blank=True, default=50)
-    significance_level = models.DecimalField(max_digits=4, decimal_places=3,
-                                             default=Decimal("0.050"))
+    significance_level = models.DecimalField(
+        max_digits=4, decimal_places=3, default=Decimal("0.050")
+    )
     min_clicks = models.PositiveIntegerField(default=100)
     min_conversions = models.PositiveIntegerField(default=20)
     conversion_lag_days = models.PositiveSmallIntegerField(default=7)
-    fatigue_suppress_threshold = models.DecimalField(max_digits=5, decimal_places=2,
-                                                     default=Decimal("80"))
-    intent_activate_threshold = models.DecimalField(max_digits=5, decimal_places=2,
-                                                    default=Decimal("70"))
-    activate_max_fatigue = models.DecimalField(max_digits=5, decimal_places=2,
-                                               default=Decimal("50"))
+    fatigue_suppress_threshold = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("80")
+    )
+    intent_activate_threshold = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("70")
+    )
+    activate_max_fatigue = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("50")
+    )
     recommendation_ttl_hours = models.PositiveIntegerField(default=48)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -64,8 +81,11 @@ class GuardrailPolicy(models.Model):
     class Meta:
         verbose_name_plural = "guardrail policies"
         constraints = [
-            models.UniqueConstraint(fields=["organization"], condition=models.Q(account=None),
-                                    name="policy_one_default_per_org"),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(account=None),
+                name="policy_one_default_per_org",
+            ),
             models.CheckConstraint(
                 condition=models.Q(max_budget_increase_pct__gte=0, max_budget_increase_pct__lte=100)
                 & models.Q(max_budget_decrease_pct__gte=0, max_budget_decrease_pct__lte=100)
@@ -73,15 +93,17 @@ class GuardrailPolicy(models.Model):
                 & models.Q(approval_threshold_pct__gte=0),
                 name="policy_percentages_valid",
             ),
-            models.CheckConstraint(condition=models.Q(budget_floor__gte=0),
-                                   name="policy_floor_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(budget_floor__gte=0), name="policy_floor_non_negative"
+            ),
             models.CheckConstraint(
                 condition=models.Q(significance_level__gt=0, significance_level__lt=1),
                 name="policy_significance_in_0_1",
             ),
             models.CheckConstraint(
-                condition=models.Q(fatigue_suppress_threshold__gte=0,
-                                   fatigue_suppress_threshold__lte=100)
+                condition=models.Q(
+                    fatigue_suppress_threshold__gte=0, fatigue_suppress_threshold__lte=100
+                )
                 & models.Q(intent_activate_threshold__gte=0, intent_activate_threshold__lte=100)
                 & models.Q(activate_max_fatigue__gte=0, activate_max_fatigue__lte=100),
                 name="policy_scores_0_100",

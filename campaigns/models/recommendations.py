@@ -52,14 +52,17 @@ TERMINAL_STATUSES = [R.REJECTED, R.EXPIRED, R.EXECUTED, R.SIMULATED, R.ROLLED_BA
 
 
 class Recommendation(ConcurrentTransitionMixin, models.Model):
-    account = models.ForeignKey(AdAccount, on_delete=models.CASCADE,
-                                related_name="recommendations")
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE,
-                                 related_name="recommendations")
-    ad_group = models.ForeignKey(AdGroup, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="recommendations")
-    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="recommendations")
+    account = models.ForeignKey(AdAccount, on_delete=models.CASCADE, related_name="recommendations")
+    # Audiences are account-level segments, so audience changes name no campaign.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
+    )
+    ad_group = models.ForeignKey(
+        AdGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
+    )
+    audience = models.ForeignKey(
+        Audience, on_delete=models.CASCADE, null=True, blank=True, related_name="recommendations"
+    )
     kind = models.CharField(max_length=24, choices=K.choices)
     status = FSMField(default=R.PROPOSED, choices=R.choices, protected=True, db_index=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.OPTIMIZER)
@@ -70,22 +73,36 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     evidence = models.JSONField(default=dict, blank=True)
     confidence = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     expected_impact = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True,
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="Expected change in daily conversion value, account currency.",
     )
     risk = models.CharField(max_length=8, choices=Risk.choices, default=Risk.MEDIUM)
     policy_version = models.PositiveIntegerField(null=True, blank=True)
     requires_approval = models.BooleanField(default=True)
 
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     expires_at = models.DateTimeField(null=True, blank=True)
-    rollback_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="rollbacks")
+    # Which optimisation proposed it (null for rollbacks and person-made changes).
+    # A string reference: campaigns must not import the optimiser.
+    run = models.ForeignKey(
+        "optimizer.OptimizationRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+    )
+    rollback_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="rollbacks"
+    )
 
     # Execution bookkeeping (written by the executor through services).
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -101,14 +118,21 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=K.values),
-                                   name="recommendation_kind_valid"),
-            models.CheckConstraint(condition=models.Q(status__in=R.values),
-                                   name="recommendation_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=K.values), name="recommendation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=R.values), name="recommendation_status_valid"
+            ),
             # Each kind names the object it acts on.
             models.CheckConstraint(
                 condition=~models.Q(kind=K.BID) | models.Q(ad_group__isnull=False),
                 name="recommendation_bid_has_ad_group",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS])
+                | models.Q(campaign__isnull=False),
+                name="recommendation_campaign_unless_audience",
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind__in=[K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS])
@@ -127,8 +151,7 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["account", "status", "-created_at"],
-                         name="recommendation_queue"),
+            models.Index(fields=["account", "status", "-created_at"], name="recommendation_queue"),
         ]
         permissions = [
             ("approve_recommendation", "Can approve recommendations"),
@@ -137,7 +160,8 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.campaign} ({self.get_status_display()})"
+        target = self.campaign or self.audience
+        return f"{self.get_kind_display()} · {target} ({self.get_status_display()})"
 
     @property
     def change_pct(self):
@@ -178,8 +202,9 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     def mark_simulated(self):
         pass
 
-    @transition(status, source=[R.FAILED, R.BLOCKED], target=R.APPROVED,
-                custom={"label": "Re-queue"})
+    @transition(
+        status, source=[R.FAILED, R.BLOCKED], target=R.APPROVED, custom={"label": "Re-queue"}
+    )
     def requeue(self):
         pass
 

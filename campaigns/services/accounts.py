@@ -3,19 +3,27 @@
 from django.db import transaction
 
 from campaigns.auth import authorize
-from campaigns.credentials import decrypt_credentials, encrypt_credentials
+from campaigns.credentials import (
+    CredentialsUnreadable,
+    decrypt_credentials,
+    encrypt_credentials,
+)
 from campaigns.models import AdAccount, ExecutionMode, GuardrailPolicy
 from campaigns.services.errors import ServiceError
 from campaigns.services.history import save_with_history
 
 
-def account_set_credentials(*, account: AdAccount, actor, values: dict[str, str],
-                            merge: bool = True) -> AdAccount:
+def account_set_credentials(
+    *, account: AdAccount, actor, values: dict[str, str], merge: bool = True
+) -> AdAccount:
     """Store platform credentials encrypted; blank values keep what is stored."""
     authorize(actor, "campaigns.change_adaccount", account)
     with transaction.atomic():
         current = AdAccount.objects.select_for_update().get(pk=account.pk)
-        stored = decrypt_credentials(current.credentials_ciphertext) if merge else {}
+        try:
+            stored = decrypt_credentials(current.credentials_ciphertext) if merge else {}
+        except CredentialsUnreadable:
+            stored = {}  # unreadable after a key change: what is entered now replaces it
         stored.update({k: v for k, v in values.items() if v})
         current.credentials_ciphertext = encrypt_credentials(stored)
         # Which names changed is history-worthy; the values never are.
@@ -24,8 +32,7 @@ def account_set_credentials(*, account: AdAccount, actor, values: dict[str, str]
     return current
 
 
-def account_set_execution_mode(*, account: AdAccount, actor, mode: str,
-                               reason: str) -> AdAccount:
+def account_set_execution_mode(*, account: AdAccount, actor, mode: str, reason: str) -> AdAccount:
     """Switch an account between read-only, dry-run and live (admins only)."""
     authorize(actor, "campaigns.change_execution_mode", account)
     if mode not in ExecutionMode.values:
@@ -37,7 +44,8 @@ def account_set_execution_mode(*, account: AdAccount, actor, mode: str,
         before = current.get_execution_mode_display()
         current.execution_mode = mode
         save_with_history(
-            current, actor=actor,
+            current,
+            actor=actor,
             reason=f"Execution mode {before} → {current.get_execution_mode_display()}: {reason}",
         )
     return current
@@ -50,9 +58,11 @@ def policy_save(*, policy: GuardrailPolicy, actor, reason: str) -> GuardrailPoli
         raise ServiceError("A policy can only override an account of its own organization.")
     with transaction.atomic():
         if policy.pk:
-            policy.version = (
-                GuardrailPolicy.objects.select_for_update().values_list("version", flat=True)
-                .get(pk=policy.pk) + 1
-            )
+            stored = GuardrailPolicy.objects.select_for_update().get(pk=policy.pk)
+            # The stored row decides whose policy this is, not the edited copy.
+            authorize(actor, "campaigns.change_guardrailpolicy", stored)
+            if stored.organization_id != policy.organization_id:
+                raise ServiceError("A policy cannot move to another organization.")
+            policy.version = stored.version + 1
         save_with_history(policy, actor=actor, reason=reason or "Policy updated")
     return policy

@@ -14,8 +14,15 @@ from campaigns.services.history import apply_transition, save_with_history
 # Transitions a person may take from the console; the lock transitions are
 # the executor's alone (it calls campaign_lock_for_change / campaign_unlock).
 PERSON_TRANSITIONS = {
-    "start_asset_generation", "mark_assets_ready", "start_deployment", "mark_deployed",
-    "fail", "reset_to_draft", "pause", "resume", "archive",
+    "start_asset_generation",
+    "mark_assets_ready",
+    "start_deployment",
+    "mark_deployed",
+    "fail",
+    "reset_to_draft",
+    "pause",
+    "resume",
+    "archive",
 }
 
 
@@ -38,6 +45,7 @@ def campaign_transition(*, campaign: Campaign, transition: str, actor, reason: s
     authorize(actor, "campaigns.transition_campaign", campaign)
     with transaction.atomic():
         current = _locked(campaign)
+        authorize(actor, "campaigns.transition_campaign", current)  # the stored row decides
         apply_transition(current, transition)
         if transition in {"pause", "archive"}:
             current.lock_expires_at = None
@@ -77,13 +85,17 @@ def campaign_update_limits(
     spend-limit job will then pause it — but nonsensical values are refused.
     """
     authorize(actor, "campaigns.change_spend_limits", campaign)
-    for label, value in (("Max daily spend", max_daily_spend),
-                         ("Total spend limit", total_spend_limit),
-                         ("Target ROAS", target_roas), ("Target CPA", target_cpa)):
+    for label, value in (
+        ("Max daily spend", max_daily_spend),
+        ("Total spend limit", total_spend_limit),
+        ("Target ROAS", target_roas),
+        ("Target CPA", target_cpa),
+    ):
         if value is not None and value <= 0:
             raise ServiceError(f"{label} must be greater than zero (got {value}).")
     with transaction.atomic():
         current = _locked(campaign)
+        authorize(actor, "campaigns.change_spend_limits", current)  # the stored row decides
         current.max_daily_spend = max_daily_spend
         current.total_spend_limit = total_spend_limit
         current.target_roas = target_roas
@@ -94,8 +106,9 @@ def campaign_update_limits(
     return current
 
 
-def campaign_lock_for_change(*, campaign: Campaign, actor, reason: str,
-                             lease: timedelta) -> Campaign:
+def campaign_lock_for_change(
+    *, campaign: Campaign, actor, reason: str, lease: timedelta
+) -> Campaign:
     """Take the campaign lock (ACTIVE → OPTIMIZING) for one platform write.
 
     An OPTIMIZING campaign whose lease ran out is taken over: its writer died.
@@ -103,8 +116,11 @@ def campaign_lock_for_change(*, campaign: Campaign, actor, reason: str,
     with transaction.atomic():
         current = _locked(campaign)
         now = timezone.now()
-        expired = (current.status == CampaignStatus.OPTIMIZING
-                   and current.lock_expires_at is not None and current.lock_expires_at <= now)
+        expired = (
+            current.status == CampaignStatus.OPTIMIZING
+            and current.lock_expires_at is not None
+            and current.lock_expires_at <= now
+        )
         if not expired:
             if current.status != CampaignStatus.ACTIVE:
                 raise TransitionRefused(

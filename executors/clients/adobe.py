@@ -41,13 +41,22 @@ def forget_cached_tokens() -> None:
 
 
 class AdobeClient:
-    def __init__(self, *, base_url: str, credentials: dict[str, str], timeout: float = 30.0,
-                 read_retry: RetryPolicy | None = None, session: requests.Session | None = None):
-        missing = [k for k in ("client_id", "client_secret", "ims_org_id")
-                   if not credentials.get(k)]
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        credentials: dict[str, str],
+        timeout: float = 30.0,
+        read_retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+    ):
+        missing = [
+            k for k in ("client_id", "client_secret", "ims_org_id") if not credentials.get(k)
+        ]
         if missing:
             raise PlatformAuthError(
-                f"Adobe credentials are incomplete: missing {', '.join(missing)}.")
+                f"Adobe credentials are incomplete: missing {', '.join(missing)}."
+            )
         self.base_url = base_url.rstrip("/") + "/"
         self.client_id = credentials["client_id"]
         self._client_secret = credentials["client_secret"]
@@ -71,17 +80,28 @@ class AdobeClient:
             cached = _token_cache.get(key)
             if cached and cached[1] > time.monotonic():
                 return cached[0]
-        body = call(self.session, "POST", self.ims_url, timeout=self.timeout, platform="Adobe IMS",
-                    retry=self.read_retry, data={
-                        "grant_type": "client_credentials", "client_id": self.client_id,
-                        "client_secret": self._client_secret, "scope": self.scope,
-                    })
+        body = call(
+            self.session,
+            "POST",
+            self.ims_url,
+            timeout=self.timeout,
+            platform="Adobe IMS",
+            retry=self.read_retry,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self._client_secret,
+                "scope": self.scope,
+            },
+        )
         token, expires_in = body.get("access_token"), body.get("expires_in")
         if not token or not isinstance(expires_in, int | float):
             raise MalformedResponse("Adobe IMS answered without access_token/expires_in.")
         with _token_lock:
-            _token_cache[key] = (token, time.monotonic() + float(expires_in)
-                                 - TOKEN_EARLY_REFRESH_S)
+            _token_cache[key] = (
+                token,
+                time.monotonic() + float(expires_in) - TOKEN_EARLY_REFRESH_S,
+            )
         return token
 
     def _headers(self) -> dict[str, str]:
@@ -96,17 +116,34 @@ class AdobeClient:
     def _request(self, method: str, path: str, *, retry: RetryPolicy, **kwargs):
         url = urljoin(self.base_url, path.lstrip("/"))
         extra_headers = kwargs.pop("headers", {})
+        headers = self._headers() | extra_headers  # an IMS refusal propagates from here
         try:
-            return call(self.session, method, url, timeout=self.timeout, platform=PLATFORM,
-                        retry=retry, headers=self._headers() | extra_headers, **kwargs)
+            return call(
+                self.session,
+                method,
+                url,
+                timeout=self.timeout,
+                platform=PLATFORM,
+                retry=retry,
+                headers=headers,
+                **kwargs,
+            )
         except PlatformAuthError as exc:
             if exc.status != 401:
                 raise
             # The token may have been revoked or expired early: one fresh try.
             with _token_lock:
                 _token_cache.pop((self.ims_url, self.client_id), None)
-            return call(self.session, method, url, timeout=self.timeout, platform=PLATFORM,
-                        retry=NO_RETRY, headers=self._headers() | extra_headers, **kwargs)
+            return call(
+                self.session,
+                method,
+                url,
+                timeout=self.timeout,
+                platform=PLATFORM,
+                retry=NO_RETRY,
+                headers=self._headers() | extra_headers,
+                **kwargs,
+            )
 
     def _pages(self, path: str, key: str, params: dict | None = None) -> Iterator[dict]:
         params = {"start": 0, "limit": PAGE_SIZE, **(params or {})}
@@ -125,35 +162,50 @@ class AdobeClient:
         for raw in self._pages("campaigns", "campaigns"):
             budget = raw.get("budget") if isinstance(raw.get("budget"), dict) else {}
             yield CampaignRecord(
-                external_id=raw.get("id"), name=raw.get("name"), status=raw.get("status"),
-                daily_budget=budget.get("allocated"), currency=budget.get("currency"), raw=raw,
+                external_id=raw.get("id"),
+                name=raw.get("name"),
+                status=raw.get("status"),
+                daily_budget=budget.get("allocated"),
+                currency=budget.get("currency"),
+                raw=raw,
             )
 
     def ad_groups(self) -> Iterator[AdGroupRecord]:
         for raw in self._pages("adGroups", "adGroups"):
             yield AdGroupRecord(
-                external_id=raw.get("id"), campaign_external_id=raw.get("campaignId"),
-                name=raw.get("name"), status=raw.get("status"), bid=raw.get("averageBid"),
-                quality_score=raw.get("qualityScore"), raw=raw,
+                external_id=raw.get("id"),
+                campaign_external_id=raw.get("campaignId"),
+                name=raw.get("name"),
+                status=raw.get("status"),
+                bid=raw.get("averageBid"),
+                quality_score=raw.get("qualityScore"),
+                raw=raw,
             )
 
     def audiences(self) -> Iterator[AudienceRecord]:
         for raw in self._pages("data/core/ups/segment/definitions", "segments"):
             status = raw.get("status")
             yield AudienceRecord(
-                external_id=raw.get("id"), name=raw.get("name"),
+                external_id=raw.get("id"),
+                name=raw.get("name"),
                 status={"active": "active", "inactive": "suppressed"}.get(status, status),
-                intent_score=raw.get("intentScore"), fatigue_score=raw.get("fatigueScore"),
-                estimated_profiles=raw.get("estimatedProfiles"), raw=raw,
+                intent_score=raw.get("intentScore"),
+                fatigue_score=raw.get("fatigueScore"),
+                estimated_profiles=raw.get("estimatedProfiles"),
+                raw=raw,
             )
 
     def performance(self, date_from: date, date_to: date) -> Iterator[MetricRecord]:
         params = {"startDate": date_from.isoformat(), "endDate": date_to.isoformat()}
         for raw in self._pages("reports/performance", "rows", params):
             yield MetricRecord(
-                date=raw.get("date"), ad_group_external_id=raw.get("adGroupId"),
+                date=raw.get("date"),
+                ad_group_external_id=raw.get("adGroupId"),
                 campaign_external_id=raw.get("campaignId"),
-                impressions=raw.get("impressions"), clicks=raw.get("clicks"),
-                conversions=raw.get("conversions"), conversion_value=raw.get("conversionValue"),
-                spend=raw.get("spend"), raw=raw,
+                impressions=raw.get("impressions"),
+                clicks=raw.get("clicks"),
+                conversions=raw.get("conversions"),
+                conversion_value=raw.get("conversionValue"),
+                spend=raw.get("spend"),
+                raw=raw,
             )

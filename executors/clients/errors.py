@@ -4,9 +4,16 @@
 class PlatformError(Exception):
     """A platform call failed. `retryable` says whether trying again can help."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str = "",
-                 retryable: bool = False, retry_after: float | None = None,
-                 body: object = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str = "",
+        retryable: bool = False,
+        retry_after: float | None = None,
+        body: object = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code

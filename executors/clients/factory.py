@@ -10,6 +10,9 @@ from executors.clients.adobe import AdobeClient
 def client_for(account: AdAccount):
     credentials = decrypt_credentials(account.credentials_ciphertext)
     if account.platform == Platform.ADOBE:
-        return AdobeClient(base_url=account.api_base_url, credentials=credentials,
-                           timeout=settings.PLATFORM_TIMEOUT_S)
+        return AdobeClient(
+            base_url=account.api_base_url,
+            credentials=credentials,
+            timeout=settings.PLATFORM_TIMEOUT_S,
+        )
     raise NotImplementedError(f"No client for platform {account.platform!r} yet.")

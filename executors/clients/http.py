@@ -31,8 +31,9 @@ logger = logging.getLogger("spectra.platform")
 
 
 class RetryPolicy:
-    def __init__(self, *, attempts: int = 4, max_seconds: float = 60.0,
-                 base: float = 0.5, cap: float = 20.0):
+    def __init__(
+        self, *, attempts: int = 4, max_seconds: float = 60.0, base: float = 0.5, cap: float = 20.0
+    ):
         self.attempts, self.max_seconds, self.base, self.cap = attempts, max_seconds, base, cap
 
     def wait(self, state: RetryCallState) -> float:
@@ -68,18 +69,21 @@ def _retry_after(response: requests.Response) -> float | None:
         return None
 
 
-def call_once(session: requests.Session, method: str, url: str, *, timeout: float,
-              platform: str, **kwargs) -> object:
+def call_once(
+    session: requests.Session, method: str, url: str, *, timeout: float, platform: str, **kwargs
+) -> object:
     """Perform one request and return its JSON body, or raise a PlatformError."""
     started = time.monotonic()
     try:
         response = session.request(method, url, timeout=timeout, **kwargs)
     except requests.Timeout as exc:
-        raise PlatformUnavailable(f"{platform} did not answer within {timeout:g}s "
-                                  f"({method} {url}).") from exc
+        raise PlatformUnavailable(
+            f"{platform} did not answer within {timeout:g}s ({method} {url})."
+        ) from exc
     except requests.ConnectionError as exc:
-        raise PlatformUnavailable(f"Could not reach {platform} ({method} {url}): "
-                                  f"{redact_text(str(exc))[:200]}") from exc
+        raise PlatformUnavailable(
+            f"Could not reach {platform} ({method} {url}): {redact_text(str(exc))[:200]}"
+        ) from exc
     elapsed_ms = (time.monotonic() - started) * 1000
     logger.debug("%s %s -> %s in %.0f ms", method, url, response.status_code, elapsed_ms)
     try:
@@ -91,7 +95,8 @@ def call_once(session: requests.Session, method: str, url: str, *, timeout: floa
         if body is None:
             raise MalformedResponse(
                 f"{platform} answered {status} to {method} {url} with a body that is not JSON.",
-                status=status)
+                status=status,
+            )
         return body
     message = f"{platform} refused {method} {url} ({status}): {_problem_message(body)}"
     code = ""
@@ -100,13 +105,22 @@ def call_once(session: requests.Session, method: str, url: str, *, timeout: floa
     if status in (401, 403):
         raise PlatformAuthError(message, status=status, code=code, body=body)
     if status == 429 or status >= 500:
-        raise PlatformUnavailable(message, status=status, code=code, body=body,
-                                  retry_after=_retry_after(response))
+        raise PlatformUnavailable(
+            message, status=status, code=code, body=body, retry_after=_retry_after(response)
+        )
     raise PlatformError(message, status=status, code=code, body=body)
 
 
-def call(session: requests.Session, method: str, url: str, *, timeout: float, platform: str,
-         retry: RetryPolicy, **kwargs) -> object:
+def call(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    platform: str,
+    retry: RetryPolicy,
+    **kwargs,
+) -> object:
     """`call_once` with retries on retryable failures only."""
     retrying = Retrying(
         retry=retry_if_exception(_is_retryable),
@@ -114,5 +128,4 @@ def call(session: requests.Session, method: str, url: str, *, timeout: float, pl
         wait=retry.wait,
         reraise=True,
     )
-    return retrying(call_once, session, method, url, timeout=timeout, platform=platform,
-                    **kwargs)
+    return retrying(call_once, session, method, url, timeout=timeout, platform=platform, **kwargs)

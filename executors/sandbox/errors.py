@@ -61,7 +61,7 @@ class GatewayError(Exception):
         return {"error_code": self.error_code, "message": self.message}
 
 
-class AbortConnection(Exception):  # noqa: N818 - it is a signal to the server, not an error
+class AbortConnection(Exception):
     """Raised by the app to make the server drop the TCP connection without a response."""
 
 

@@ -1,0 +1,8 @@
+"""The Django admin: every model, scoped to the user's organizations.
+
+Importing the modules registers their ModelAdmins with the default site.
+"""
+
+from campaigns.admin import accounts, alerts, campaigns, metrics, recommendations, tenancy
+
+__all__ = ["accounts", "alerts", "campaigns", "metrics", "recommendations", "tenancy"]

@@ -1,0 +1,79 @@
+"""Alerts: read, and acknowledged through the service."""
+
+from django.contrib import admin, messages
+
+from campaigns.admin.base import REFUSALS, ReadOnlyAdminMixin, TenantScopedAdmin, refusal_message
+from campaigns.admin.display import SEVERITY_COLOURS, pretty_json, status_badge
+from campaigns.admin.filters import AcknowledgedFilter, account_filter, organization_filter
+from campaigns.models import Alert
+from campaigns.services.admin_support import alert_acknowledge
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    list_display = [
+        "title",
+        "severity_display",
+        "kind",
+        "organization",
+        "account",
+        "campaign",
+        "created_at",
+        "acknowledged_by",
+        "acknowledged_at",
+    ]
+    list_filter = [
+        AcknowledgedFilter,
+        "severity",
+        "kind",
+        organization_filter(),
+        account_filter(),
+    ]
+    search_fields = ["title", "message"]
+    list_select_related = ["organization", "account", "campaign", "acknowledged_by"]
+    autocomplete_fields = ["account", "campaign"]
+    date_hierarchy = "created_at"
+    actions = ["acknowledge_selected"]
+    fields = [
+        "title",
+        "severity",
+        "kind",
+        "organization",
+        "account",
+        "campaign",
+        "message",
+        "data_display",
+        "created_at",
+        "acknowledged_by",
+        "acknowledged_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="severity", ordering="severity")
+    def severity_display(self, obj):
+        return status_badge(obj, SEVERITY_COLOURS, field="severity")
+
+    @admin.display(description="data")
+    def data_display(self, obj):
+        return pretty_json(obj.data)
+
+    def has_acknowledge_permission(self, request):
+        return request.user.has_perm("campaigns.acknowledge_alert")
+
+    @admin.action(description="Acknowledge selected alerts", permissions=["acknowledge"])
+    def acknowledge_selected(self, request, queryset):
+        done, refused = 0, []
+        for alert in queryset:
+            try:
+                alert_acknowledge(alert=alert, actor=request.user)
+            except REFUSALS as exc:
+                refused.append(f"“{alert}”: {refusal_message(exc)}")
+            else:
+                done += 1
+                self.log_change(request, alert, "Acknowledged")
+        if done:
+            self.message_user(request, f"Acknowledged {done} alert(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request, f"Refused {len(refused)}: " + "; ".join(refused), messages.WARNING
+            )

@@ -1,0 +1,247 @@
+"""Campaigns (limits and state buttons), and their read-only ad groups and audiences."""
+
+from django import forms
+from django.contrib import admin
+
+from campaigns.admin.base import ReadOnlyAdminMixin, ScopedTabularInline, TenantScopedAdmin
+from campaigns.admin.display import CAMPAIGN_STATUS_COLOURS, money, status_badge
+from campaigns.admin.filters import account_filter
+from campaigns.admin.transitions import TransitionButtonsMixin
+from campaigns.models import AdGroup, Audience, BudgetPool, Campaign
+from campaigns.services.admin_support import budget_pool_save
+from campaigns.services.campaigns import (
+    PERSON_TRANSITIONS,
+    campaign_transition,
+    campaign_update_limits,
+)
+
+DEFAULT_REASON = "Edited in the admin"
+LIMIT_FIELDS = ("max_daily_spend", "total_spend_limit", "target_roas", "target_cpa")
+
+
+class CampaignLimitsForm(forms.ModelForm):
+    reason = forms.CharField(
+        max_length=500,
+        required=False,
+        initial=DEFAULT_REASON,
+        help_text="Recorded in the campaign's history.",
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [*LIMIT_FIELDS, "is_pinned"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in LIMIT_FIELDS:
+            value = cleaned.get(name)
+            if name in self.fields and value is not None and value <= 0:
+                self.add_error(name, "Must be greater than zero; leave it empty for no limit.")
+        return cleaned
+
+
+class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
+    model = AdGroup
+    fields = ["name", "external_id", "status", "bid_display", "quality_score", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="bid")
+    def bid_display(self, obj):
+        return money(obj.bid, obj.campaign.account.currency)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("campaign__account")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(TransitionButtonsMixin, TenantScopedAdmin):
+    form = CampaignLimitsForm
+    list_display = [
+        "name",
+        "account",
+        "status_display",
+        "daily_budget_display",
+        "spend_to_date_display",
+        "max_daily_spend_display",
+        "total_spend_limit_display",
+        "is_pinned",
+    ]
+    list_filter = ["status", account_filter(), "is_pinned"]
+    search_fields = ["name", "external_id"]
+    list_select_related = ["account"]
+    readonly_fields = [
+        "name",
+        "account",
+        "external_id",
+        "status",
+        "budget_pool",
+        "daily_budget_display",
+        "spend_today_display",
+        "spend_to_date_display",
+        "last_significant_change_at",
+        "lock_expires_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "account", "external_id", "status"]}),
+        (
+            "Budget and spend",
+            {
+                "description": "From the platform. The budget changes only through "
+                "executed recommendations.",
+                "fields": [
+                    "budget_pool",
+                    "daily_budget_display",
+                    "spend_today_display",
+                    "spend_to_date_display",
+                    "last_significant_change_at",
+                    "lock_expires_at",
+                ],
+            },
+        ),
+        ("Limits and targets", {"fields": [*LIMIT_FIELDS, "is_pinned"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    edit_fieldsets = [("Why", {"fields": ["reason"]})]
+    inlines = [AdGroupInline]
+    transition_note_help = "Recorded in the campaign's history with your name."
+
+    # --- columns -------------------------------------------------------------
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, obj):
+        return status_badge(obj, CAMPAIGN_STATUS_COLOURS)
+
+    @admin.display(description="daily budget", ordering="daily_budget")
+    def daily_budget_display(self, obj):
+        return money(obj.daily_budget, obj.account.currency)
+
+    @admin.display(description="spend today", ordering="spend_today")
+    def spend_today_display(self, obj):
+        return money(obj.spend_today, obj.account.currency)
+
+    @admin.display(description="spend to date", ordering="spend_to_date")
+    def spend_to_date_display(self, obj):
+        return money(obj.spend_to_date, obj.account.currency)
+
+    @admin.display(description="max daily spend", ordering="max_daily_spend")
+    def max_daily_spend_display(self, obj):
+        return money(obj.max_daily_spend, obj.account.currency)
+
+    @admin.display(description="total limit", ordering="total_spend_limit")
+    def total_spend_limit_display(self, obj):
+        return money(obj.total_spend_limit, obj.account.currency)
+
+    # --- permissions ------------------------------------------------------------
+
+    def has_add_permission(self, request):
+        return False  # campaigns arrive from the platform by sync
+
+    def has_change_permission(self, request, obj=None):
+        # The only editable things are the limits, targets and pin.
+        return request.user.has_perm("campaigns.change_spend_limits", obj)
+
+    # --- saving through the service ------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        self.save_with_service(
+            request,
+            campaign_update_limits,
+            campaign=obj,
+            actor=request.user,
+            reason=form.cleaned_data.get("reason", "").strip() or DEFAULT_REASON,
+            max_daily_spend=obj.max_daily_spend,
+            total_spend_limit=obj.total_spend_limit,
+            target_roas=obj.target_roas,
+            target_cpa=obj.target_cpa,
+            is_pinned=obj.is_pinned,
+        )
+
+    # --- state buttons -----------------------------------------------------------
+
+    def may_take(self, request, obj, name):
+        return name in PERSON_TRANSITIONS and request.user.has_perm(
+            "campaigns.transition_campaign", obj
+        )
+
+    def take_transition(self, request, obj, name, note):
+        return campaign_transition(campaign=obj, transition=name, actor=request.user, reason=note)
+
+
+@admin.register(AdGroup)
+class AdGroupAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    list_display = ["name", "campaign", "account", "status", "bid_display", "quality_score"]
+    list_filter = ["status", account_filter("campaign__account")]
+    search_fields = ["name", "external_id", "campaign__name"]
+    list_select_related = ["campaign__account"]
+    fields = [
+        "campaign",
+        "name",
+        "external_id",
+        "status",
+        "bid_display",
+        "quality_score",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="account", ordering="campaign__account__name")
+    def account(self, obj):
+        return obj.campaign.account
+
+    @admin.display(description="bid", ordering="bid")
+    def bid_display(self, obj):
+        return money(obj.bid, obj.campaign.account.currency)
+
+
+@admin.register(Audience)
+class AudienceAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    list_display = [
+        "name",
+        "account",
+        "status",
+        "intent_score",
+        "fatigue_score",
+        "estimated_profiles",
+        "updated_at",
+    ]
+    list_filter = ["status", account_filter()]
+    search_fields = ["name", "external_id"]
+    list_select_related = ["account"]
+
+
+class PoolCampaignInline(ReadOnlyAdminMixin, ScopedTabularInline):
+    model = Campaign
+    fields = ["name", "external_id", "status", "daily_budget"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(BudgetPool)
+class BudgetPoolAdmin(TenantScopedAdmin):
+    list_display = ["name", "account"]
+    list_filter = [account_filter()]
+    search_fields = ["name", "account__name"]
+    list_select_related = ["account"]
+    fields = ["account", "name"]
+    inlines = [PoolCampaignInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new pool has no campaigns
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and "account" not in readonly:
+            readonly.append("account")  # a pool belongs to one account for good
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        self.save_with_service(
+            request, budget_pool_save, pool=obj, actor=request.user, reason=DEFAULT_REASON
+        )

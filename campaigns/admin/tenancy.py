@@ -1,0 +1,54 @@
+"""Organizations and who belongs to them."""
+
+from django.contrib import admin
+
+from campaigns.admin.base import TenantScopedAdmin
+from campaigns.admin.filters import organization_filter
+from campaigns.models import Membership, Organization
+from campaigns.services.admin_support import (
+    membership_delete,
+    membership_save,
+    organization_save,
+)
+
+DEFAULT_REASON = "Edited in the admin"
+
+
+@admin.register(Organization)
+class OrganizationAdmin(TenantScopedAdmin):
+    list_display = ["name", "slug", "webhook_url", "created_at"]
+    search_fields = ["name", "slug"]
+    fields = ["name", "slug", "webhook_url", "created_at"]
+    readonly_fields = ["created_at"]
+
+    def save_model(self, request, obj, form, change):
+        self.save_with_service(
+            request, organization_save, organization=obj, actor=request.user, reason=DEFAULT_REASON
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantScopedAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role", organization_filter()]
+    search_fields = ["user__username", "user__email", "organization__name"]
+    list_select_related = ["user", "organization"]
+    fields = ["user", "organization", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("campaigns.delete_membership", obj)
+
+    def save_model(self, request, obj, form, change):
+        self.save_with_service(
+            request, membership_save, membership=obj, actor=request.user, reason=DEFAULT_REASON
+        )
+
+    def delete_model(self, request, obj):
+        self.save_with_service(
+            request,
+            membership_delete,
+            membership=obj,
+            actor=request.user,
+            reason="Removed in the admin",
+        )

@@ -1,0 +1,98 @@
+"""Deterministic fault injection, latency and write rate limiting for platform routes.
+
+Whether the n-th platform request (counted since the fault configuration was last set)
+fails, and how, is a hash of (fault seed, n): the same configuration and the same
+request order give the same faults, so a flaky-network test is reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from collections import deque
+
+from executors.sandbox.errors import bad_request
+
+FAULT_KINDS = ("500", "503", "429", "slow", "reset", "malformed")
+# Snake-case spellings accepted for the options that are also server options.
+ALIASES = {"latency_ms": "latencyMs", "write_rate_limit": "writeRateLimit"}
+
+
+def merge_faults(current: dict, payload: object) -> dict:
+    """Apply a partial fault configuration to the current one; ApiError on bad values."""
+    if not isinstance(payload, dict):
+        raise bad_request("The fault configuration must be a JSON object.")
+    payload = {ALIASES.get(key, key): value for key, value in payload.items()}
+    allowed = set(current)
+    unknown = sorted(set(payload) - allowed)
+    if unknown:
+        raise bad_request(f"Unknown fault option(s): {', '.join(unknown)}.")
+    merged = {**current, **payload}
+
+    def number(key: str, low: float, high: float, *, integer: bool = False) -> None:
+        value = merged[key]
+        valid = isinstance(value, int | float) and not isinstance(value, bool)
+        if valid and integer:
+            valid = float(value).is_integer()
+        if not valid or not math.isfinite(value) or not low <= value <= high:
+            raise bad_request(f"{key} must be a number between {low} and {high}, got {value!r}.")
+
+    number("rate", 0, 1)
+    number("retryAfter", 0, 3600, integer=True)
+    number("slowSeconds", 0, 600)
+    number("seed", 0, 2**63, integer=True)
+    number("latencyMs", 0, 600_000)
+    if merged["writeRateLimit"] is not None:
+        number("writeRateLimit", 0.001, 1e6)
+    kinds = merged["kinds"]
+    if not isinstance(kinds, list) or not kinds or any(k not in FAULT_KINDS for k in kinds):
+        raise bad_request(f"kinds must be a non-empty list drawn from {list(FAULT_KINDS)}.")
+    merged["retryAfter"] = int(merged["retryAfter"])
+    merged["seed"] = int(merged["seed"])
+    return merged
+
+
+class FaultInjector:
+    """Decides, per platform request, whether to misbehave."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+        self._write_times: deque[float] = deque()
+
+    def restart(self) -> None:
+        """Start the fault sequence again (called when the configuration changes)."""
+        with self._lock:
+            self._count = 0
+            self._write_times.clear()
+
+    def draw(self, config: dict) -> str | None:
+        """The fault for the next platform request, or None to serve it normally."""
+        rate = config.get("rate") or 0.0
+        if rate <= 0:
+            return None
+        with self._lock:
+            self._count += 1
+            count = self._count
+        digest = hashlib.sha256(f"{config['seed']}:{count}".encode()).digest()
+        chance = int.from_bytes(digest[:8], "big") / 2**64
+        if chance >= rate:
+            return None
+        kinds = config["kinds"]
+        return kinds[int.from_bytes(digest[8:16], "big") % len(kinds)]
+
+    def allow_write(self, config: dict) -> bool:
+        """Whether a write fits under `writeRateLimit` writes per (sliding) second."""
+        limit = config.get("writeRateLimit")
+        if not limit:
+            return True
+        now = time.monotonic()
+        with self._lock:
+            while self._write_times and self._write_times[0] <= now - 1.0:
+                self._write_times.popleft()
+            if len(self._write_times) >= limit:
+                return False
+            self._write_times.append(now)
+            return True

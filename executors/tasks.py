@@ -1,0 +1,24 @@
+"""django-q2 entry points for reading platforms; thin callers of executors.sync.
+
+Safe to run twice (sync upserts). Arguments are ids, never model instances,
+so a redelivered task reads the current state.
+"""
+
+from campaigns.actors import system_user
+from campaigns.models import AdAccount
+from executors.sync import sync_account
+from executors.windows import sync_window
+
+
+def sync_account_task(account_id: int, days: int = 10) -> dict:
+    """Sync the last `days` complete days of one account (re-reads lagging conversions)."""
+    account = AdAccount.objects.get(pk=account_id)
+    date_from, date_to = sync_window(account, days=days)
+    run = sync_account(account=account, date_from=date_from, date_to=date_to, actor=system_user())
+    return {
+        "sync_run": run.pk,
+        "status": run.status,
+        "created": run.metrics_created,
+        "updated": run.metrics_updated,
+        "quarantined": run.rows_quarantined,
+    }

@@ -1,0 +1,44 @@
+"""The periodic jobs Spectra runs, installed by `manage.py install_schedules`.
+
+Declared here once; installing is an idempotent upsert by name, so running
+the command again (every deploy, every `make demo`) never duplicates a job.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django_q.models import Schedule
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: str
+    minutes: int
+    kwargs: str = ""
+
+
+JOBS = [
+    Job("sync all accounts", "spectra.tasks.sync_all_accounts", minutes=60),
+]
+
+
+def install_schedules() -> list[tuple[str, bool]]:
+    """Create or update every job; returns (name, created) pairs."""
+    results = []
+    for job in JOBS:
+        _, created = Schedule.objects.update_or_create(
+            name=job.name,
+            defaults={
+                "func": job.func,
+                "kwargs": job.kwargs,
+                "schedule_type": Schedule.MINUTES,
+                "minutes": job.minutes,
+                "repeats": -1,
+            },
+        )
+        Schedule.objects.filter(name=job.name, next_run__isnull=True).update(
+            next_run=timezone.now()
+        )
+        results.append((job.name, created))
+    return results
