@@ -119,10 +119,14 @@ def measure(db_path: str) -> None:
 
     from campaigns.actors import system_user
     from campaigns.models import AdAccount, DailyMetric, Recommendation
+    from optimizer.models import OptimizationRun
     from optimizer.services import optimize_account
 
     account = AdAccount.objects.get(name="Bench account")
     system_user()
+    # Runs are idempotent per day: re-measuring needs the earlier run gone.
+    Recommendation.objects.filter(account=account).delete()
+    OptimizationRun.objects.filter(account=account).delete()
     table, campaign_table = DailyMetric._meta.db_table, "campaigns_campaign"
     raw = (
         f"SELECT m.campaign_id, m.date, SUM(m.impressions), SUM(m.clicks), "

@@ -40,10 +40,10 @@ from optimizer.inputs import (
     CampaignTable,
     SeasonalWindow,
 )
+from optimizer.load import AD_GROUP_DAYS
 from optimizer.pipeline import plan_account
 
 HISTORY_DAYS = 35
-AD_GROUP_DAYS = 14
 COOLDOWN_DAYS = 3  # the default policy's 72 h
 STRATEGIES = ("hold", "seed", "spectra", "oracle")
 

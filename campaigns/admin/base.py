@@ -268,6 +268,7 @@ class TenantScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
             # Models without simple-history get Django's own (LogEntry) history,
             # which looks the object up through get_queryset.
             return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        self._history_subject(request, unquote(object_id))
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -104,7 +104,9 @@ def alert_acknowledge(*, alert: Alert, actor) -> Alert:
     """
     with transaction.atomic():
         current = (
-            Alert.objects.select_for_update().select_related("acknowledged_by").get(pk=alert.pk)
+            Alert.objects.select_for_update(of=("self",))
+            .select_related("acknowledged_by")
+            .get(pk=alert.pk)
         )
         authorize(actor, "campaigns.acknowledge_alert", current)
         if current.acknowledged_at is not None:

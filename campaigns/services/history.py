@@ -1,15 +1,28 @@
 """Saving with a history record that always names who and why."""
 
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
 from campaigns.services.errors import TransitionRefused
 
 
 def save_with_history(obj, *, actor, reason: str, update_fields=None) -> None:
-    """Save `obj`, recording `actor` and `reason` on the simple-history row."""
+    """Save `obj`, recording `actor` and `reason` on the simple-history row.
+
+    A state that moved under us (another worker or person won the race) becomes
+    TransitionRefused with the state it is in now, so every caller — admin, API,
+    task — answers it the same way instead of with a 500.
+    """
     obj._history_user = actor
     obj._change_reason = reason
-    obj.save(update_fields=update_fields)
+    try:
+        obj.save(update_fields=update_fields)
+    except ConcurrentTransition as exc:
+        current = type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True)
+        raise TransitionRefused(
+            f"This {obj._meta.verbose_name} was changed by someone else at the same time; "
+            "reload and try again.",
+            current=current.first() or "",
+        ) from exc
 
 
 def apply_transition(obj, transition_name: str) -> None:

@@ -25,7 +25,7 @@ R = RecommendationStatus
 
 def _current(recommendation: Recommendation) -> Recommendation:
     return (
-        Recommendation.objects.select_for_update()
+        Recommendation.objects.select_for_update(of=("self",))
         .select_related("account", "campaign")
         .get(pk=recommendation.pk)
     )
