@@ -23,9 +23,12 @@ _MODELS = [
     "budgetpool",
 ]
 _OPTIMIZER_MODELS = ["optimizationrun", "seasonalevent"]
+_EXECUTOR_MODELS = ["executionlog", "circuitbreaker", "apiquotausage"]
 
 VIEWER = frozenset(
-    [f"campaigns.view_{m}" for m in _MODELS] + [f"optimizer.view_{m}" for m in _OPTIMIZER_MODELS]
+    [f"campaigns.view_{m}" for m in _MODELS]
+    + [f"optimizer.view_{m}" for m in _OPTIMIZER_MODELS]
+    + [f"executors.view_{m}" for m in _EXECUTOR_MODELS]
 )
 ANALYST = VIEWER | {
     "optimizer.add_seasonalevent",

@@ -21,8 +21,12 @@ ORG_PATH = {
     "quarantinedrow": "account__organization_id",
     "syncrun": "account__organization_id",
     "recommendation": "account__organization_id",
+    "executionlog": "account__organization_id",
     "adgroup": "campaign__account__organization_id",
     "dailymetric": "campaign__account__organization_id",
+    "circuitbreaker": "account__organization_id",
+    "apiquotausage": "account__organization_id",
+    "ratelimitwindow": "account__organization_id",
 }
 
 

@@ -6,6 +6,8 @@ so a redelivered task reads the current state.
 
 from campaigns.actors import system_user
 from campaigns.models import AdAccount
+from executors.execute import execute_approved, recover_executions
+from executors.spend_limits import enforce_spend_limits
 from executors.sync import sync_account
 from executors.windows import sync_window
 
@@ -22,3 +24,18 @@ def sync_account_task(account_id: int, days: int = 10) -> dict:
         "updated": run.metrics_updated,
         "quarantined": run.rows_quarantined,
     }
+
+
+def execute_approved_task(account_id: int) -> dict:
+    """Carry out the account's approved recommendations (each is claimed once)."""
+    return execute_approved(account=AdAccount.objects.get(pk=account_id))
+
+
+def recover_executions_task() -> int:
+    """Finish executions whose worker died (expired leases)."""
+    return recover_executions()
+
+
+def enforce_spend_limits_task(account_id: int) -> int:
+    """Pause the account's campaigns that passed a spend limit; returns how many."""
+    return len(enforce_spend_limits(account=AdAccount.objects.get(pk=account_id)))

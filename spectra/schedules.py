@@ -20,6 +20,8 @@ class Job:
 
 JOBS = [
     Job("sync all accounts", "spectra.tasks.sync_all_accounts", minutes=60),
+    Job("enforce spend limits", "spectra.tasks.enforce_all_spend_limits", minutes=15),
+    Job("recover executions", "executors.tasks.recover_executions_task", minutes=5),
 ]
 
 

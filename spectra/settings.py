@@ -5,6 +5,7 @@ django-q2 ORM broker. DATABASE_URL switches to PostgreSQL, REDIS_URL moves
 the cache (and, with SPECTRA_BROKER=redis, the task broker) to Redis.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -111,6 +112,13 @@ else:
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
             },
+            # A file, not Django's default in-memory test database: shared-cache
+            # memory databases fail a second writer at once ("table is locked")
+            # where a real file waits on the busy timeout, and the race tests
+            # must see the locking production sees.
+            # One file per test process, so two test runs never share (and destroy)
+            # each other's database; Django deletes it when the run ends.
+            "TEST": {"NAME": str(VAR_DIR / f"test_spectra_{os.getpid()}.sqlite3")},
         }
     }
 IS_SQLITE = "sqlite" in DATABASES["default"]["ENGINE"]
@@ -181,6 +189,20 @@ REST_FRAMEWORK = {
 # --- Platforms ------------------------------------------------------------
 PLATFORM_TIMEOUT_S = env_int("PLATFORM_TIMEOUT_S", 30, minimum=1)
 SANDBOX_URL = env_str("SANDBOX_URL", "http://127.0.0.1:8765")
+# Resilience per platform account (executors/resilience). The breaker opens
+# after this many consecutive retryable failures, for BREAKER_OPEN_SECONDS,
+# doubling for each failed probe up to BREAKER_MAX_OPEN_SECONDS.
+BREAKER_FAILURE_THRESHOLD = env_int("BREAKER_FAILURE_THRESHOLD", 5, minimum=1)
+BREAKER_OPEN_SECONDS = env_int("BREAKER_OPEN_SECONDS", 60, minimum=1)
+BREAKER_MAX_OPEN_SECONDS = env_int("BREAKER_MAX_OPEN_SECONDS", 900, minimum=1)
+# Client-side limit: operations per second per account (the burst is the same).
+PLATFORM_RATE_PER_SECOND = env_int("PLATFORM_RATE_PER_SECOND", 50, minimum=1)
+# Operations per account per account-local day; 0 means no daily limit
+# (Google Ads standard access). 15,000 is Google's basic access.
+PLATFORM_DAILY_OPERATIONS = {
+    "google_ads": env_int("GOOGLE_ADS_DAILY_OPERATIONS", 15_000, minimum=0),
+    "adobe": env_int("ADOBE_DAILY_OPERATIONS", 100_000, minimum=0),
+}
 
 # --- Production hardening ---------------------------------------------------
 if PRODUCTION:

@@ -30,3 +30,16 @@ def sync_and_check_account(account_id: int, days: int = 10) -> dict:
     result = sync_account_task(account_id, days)
     result["anomalies"] = detect_account_anomalies(account=AdAccount.objects.get(pk=account_id))
     return result
+
+
+def enforce_all_spend_limits() -> int:
+    """Enqueue the spend-limit check of every active account (every 15 minutes)."""
+    ids = list(AdAccount.objects.filter(is_active=True).values_list("pk", flat=True))
+    for account_id in ids:
+        async_task(
+            "executors.tasks.enforce_spend_limits_task",
+            account_id,
+            task_name=f"spend limits {account_id}",
+            group="spend-limits",
+        )
+    return len(ids)

@@ -10,8 +10,10 @@ x-gw-ims-org-id and x-sandbox-name.
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin
+from decimal import Decimal
+from urllib.parse import quote, urljoin
 
 import requests
 
@@ -31,8 +33,16 @@ PAGE_SIZE = 5000
 # Refresh a little early so a token never expires in the middle of a batch.
 TOKEN_EARLY_REFRESH_S = 60
 
+DEFAULT_DESTINATIONS = ("google-ads", "meta-ads")
 _token_cache: dict[tuple[str, str], tuple[str, float]] = {}
 _token_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    request: dict  # method, path, body (no headers: they hold the token)
+    response: dict
+    latency_ms: int
 
 
 def forget_cached_tokens() -> None:
@@ -48,6 +58,7 @@ class AdobeClient:
         credentials: dict[str, str],
         timeout: float = 30.0,
         read_retry: RetryPolicy | None = None,
+        write_retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
     ):
         missing = [
@@ -68,6 +79,8 @@ class AdobeClient:
         )
         self.timeout = timeout
         self.read_retry = read_retry or RetryPolicy()
+        # Writes are retried by the executor, which logs every attempt.
+        self.write_retry = write_retry or NO_RETRY
         self.session = session or requests.Session()
 
     def __repr__(self) -> str:  # never show the secret
@@ -195,8 +208,13 @@ class AdobeClient:
                 raw=raw,
             )
 
-    def performance(self, date_from: date, date_to: date) -> Iterator[MetricRecord]:
+    def performance(
+        self, date_from: date, date_to: date, *, include_today: bool = False
+    ) -> Iterator[MetricRecord]:
+        """Daily rows; with include_today, today's spend so far as well (spend limits)."""
         params = {"startDate": date_from.isoformat(), "endDate": date_to.isoformat()}
+        if include_today:
+            params["includeToday"] = "true"
         for raw in self._pages("reports/performance", "rows", params):
             yield MetricRecord(
                 date=raw.get("date"),
@@ -209,3 +227,94 @@ class AdobeClient:
                 spend=raw.get("spend"),
                 raw=raw,
             )
+
+    # --- single reads (reconciliation) ------------------------------------------
+    def campaign(self, external_id: str) -> CampaignRecord:
+        raw = self._request("GET", f"campaigns/{quote(external_id)}", retry=self.read_retry)
+        budget = raw.get("budget") if isinstance(raw.get("budget"), dict) else {}
+        return CampaignRecord(
+            external_id=raw.get("id"),
+            name=raw.get("name"),
+            status=raw.get("status"),
+            daily_budget=budget.get("allocated"),
+            currency=budget.get("currency"),
+            raw=raw,
+        )
+
+    def ad_group(self, external_id: str) -> AdGroupRecord:
+        raw = self._request("GET", f"adGroups/{quote(external_id)}", retry=self.read_retry)
+        return AdGroupRecord(
+            external_id=raw.get("id"),
+            campaign_external_id=raw.get("campaignId"),
+            name=raw.get("name"),
+            status=raw.get("status"),
+            bid=raw.get("averageBid"),
+            quality_score=raw.get("qualityScore"),
+            raw=raw,
+        )
+
+    def audience(self, external_id: str) -> AudienceRecord:
+        raw = self._request(
+            "GET", f"data/core/ups/segment/definitions/{quote(external_id)}", retry=self.read_retry
+        )
+        status = raw.get("status")
+        return AudienceRecord(
+            external_id=raw.get("id"),
+            name=raw.get("name"),
+            status={"active": "active", "inactive": "suppressed"}.get(status, status),
+            intent_score=raw.get("intentScore"),
+            fatigue_score=raw.get("fatigueScore"),
+            estimated_profiles=raw.get("estimatedProfiles"),
+            raw=raw,
+        )
+
+    # --- writes (the seed's three calls); every one carries the idempotency key -----
+    # Adobe deduplicates by key, so retrying a write whose outcome is unknown
+    # (timeout, reset) with the same key is safe: it is applied at most once.
+
+    def _write(self, method: str, path: str, body: dict, key: str) -> WriteResult:
+        started = time.monotonic()
+        response = self._request(
+            method, path, retry=self.write_retry, json=body, headers={"Idempotency-Key": key}
+        )
+        return WriteResult(
+            request={"method": method, "path": path, "body": body},
+            response=response,
+            latency_ms=int((time.monotonic() - started) * 1000),
+        )
+
+    @staticmethod
+    def budget_request(external_id: str, amount: Decimal, currency: str) -> tuple[str, str, dict]:
+        return (
+            "PATCH",
+            f"campaign/{quote(external_id)}",
+            {"budget": {"allocated": float(amount), "currency": currency}},
+        )
+
+    @staticmethod
+    def status_request(external_id: str, active: bool) -> tuple[str, str, dict]:
+        return (
+            "PATCH",
+            f"campaign/{quote(external_id)}",
+            {"status": "active" if active else "paused"},
+        )
+
+    @staticmethod
+    def bid_request(external_id: str, bid: Decimal, currency: str) -> tuple[str, str, dict]:
+        return (
+            "PATCH",
+            f"adGroups/{quote(external_id)}/bidding",
+            {"averageBid": float(bid), "currency": currency},
+        )
+
+    @staticmethod
+    def segment_request(external_id: str, activate: bool) -> tuple[str, str, dict]:
+        body = {"segmentId": external_id, "action": "activate" if activate else "deactivate"}
+        if activate:
+            body["destinations"] = list(DEFAULT_DESTINATIONS)
+        return "POST", "data/core/ups/segment/jobs", body
+
+    def send(self, request: tuple[str, str, dict], *, key: str) -> WriteResult:
+        """Send one prepared write (see the *_request builders) with its idempotency key."""
+        method, path, body = request
+        return self._write(method, path, body, key)

@@ -40,3 +40,28 @@ class MalformedResponse(PlatformError):
     def __init__(self, message: str, **kwargs):
         kwargs.setdefault("retryable", True)
         super().__init__(message, **kwargs)
+
+
+class OutcomeUnknown(PlatformError):
+    """A write was sent and no usable answer came back (timeout, reset, cut-off body).
+
+    It may or may not have been applied. Where the platform has no idempotency key
+    (Google Ads), sending it again could apply it twice: read the current value back
+    first. `unknown` holds the external ids whose fate is unknown, `completed` the
+    results of earlier requests of the same call, `unsent` the ids never sent.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        unknown: list | tuple = (),
+        completed: list | tuple = (),
+        unsent: list | tuple = (),
+        **kwargs,
+    ):
+        kwargs["retryable"] = False
+        super().__init__(message, **kwargs)
+        self.unknown = list(unknown)
+        self.completed = list(completed)
+        self.unsent = list(unsent)

@@ -53,20 +53,60 @@ def _is_retryable(exc: BaseException) -> bool:
 def _problem_message(body) -> str:
     """The platform's own words from an error body, whichever shape it uses."""
     if isinstance(body, dict):
+        if isinstance(body.get("error"), dict):  # Google: {"error": {"message": ...}}
+            return str(body["error"].get("message", ""))
         for key in ("detail", "message", "error_description", "title", "error"):
             if body.get(key):
                 return str(body[key])
-        if isinstance(body.get("error"), dict):  # Google: {"error": {"message": ...}}
-            return str(body["error"].get("message", ""))
     return str(body)[:300]
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def _error_code(body) -> str:
+    """A machine-readable code: Adobe's error_code / problem type, OAuth's error, or
+    Google's first GoogleAdsFailure errorCode as "family.CODE" (else its status)."""
+    if not isinstance(body, dict):
+        return ""
+    error = body.get("error")
+    if isinstance(error, dict):
+        for detail in error.get("details") or []:
+            for item in (detail.get("errors") or []) if isinstance(detail, dict) else []:
+                code = item.get("errorCode") if isinstance(item, dict) else None
+                if isinstance(code, dict) and code:
+                    family, value = next(iter(code.items()))
+                    return f"{family}.{value}"
+        return str(error.get("status") or "")
+    return str(body.get("error_code") or body.get("type") or error or "")
+
+
+def _retry_delay(body, depth: int = 0) -> float | None:
+    """Google's `retryDelay` ("2s", a protobuf Duration), wherever the error nests it."""
+    if depth > 10:  # Google nests it 7 levels deep
+        return None
+    if isinstance(body, dict):
+        value = body.get("retryDelay")
+        if isinstance(value, str) and value.endswith("s"):
+            try:
+                return float(value[:-1])
+            except ValueError:
+                pass
+        children = body.values()
+    elif isinstance(body, list):
+        children = body
+    else:
+        return None
+    for child in children:
+        if (found := _retry_delay(child, depth + 1)) is not None:
+            return found
+    return None
+
+
+def _retry_after(response: requests.Response, body=None) -> float | None:
+    """The delay the platform asked for: a Retry-After header or a retryDelay in the body."""
     value = response.headers.get("Retry-After")
     try:
-        return float(value) if value is not None else None
+        return float(value) if value is not None else _retry_delay(body)
     except ValueError:
-        return None
+        return _retry_delay(body)
 
 
 def call_once(
@@ -99,14 +139,12 @@ def call_once(
             )
         return body
     message = f"{platform} refused {method} {url} ({status}): {_problem_message(body)}"
-    code = ""
-    if isinstance(body, dict):
-        code = str(body.get("error_code") or body.get("type") or body.get("error") or "")
+    code = _error_code(body)
     if status in (401, 403):
         raise PlatformAuthError(message, status=status, code=code, body=body)
     if status == 429 or status >= 500:
         raise PlatformUnavailable(
-            message, status=status, code=code, body=body, retry_after=_retry_after(response)
+            message, status=status, code=code, body=body, retry_after=_retry_after(response, body)
         )
     raise PlatformError(message, status=status, code=code, body=body)
 
@@ -122,10 +160,22 @@ def call(
     **kwargs,
 ) -> object:
     """`call_once` with retries on retryable failures only."""
-    retrying = Retrying(
-        retry=retry_if_exception(_is_retryable),
+    return retrying(retry)(
+        call_once, session, method, url, timeout=timeout, platform=platform, **kwargs
+    )
+
+
+def retrying(retry: RetryPolicy) -> Retrying:
+    """A tenacity loop for `retry`: retryable failures only, and never one whose asked
+    delay (Retry-After / retryDelay) is beyond the policy's whole time budget."""
+
+    def worth_retrying(exc: BaseException) -> bool:
+        asked = getattr(exc, "retry_after", None) or 0.0
+        return _is_retryable(exc) and asked <= retry.max_seconds
+
+    return Retrying(
+        retry=retry_if_exception(worth_retrying),
         stop=stop_after_attempt(retry.attempts) | stop_after_delay(retry.max_seconds),
         wait=retry.wait,
         reraise=True,
     )
-    return retrying(call_once, session, method, url, timeout=timeout, platform=platform, **kwargs)

@@ -30,6 +30,7 @@ from executors.sandbox.errors import (
     not_found,
 )
 from executors.sandbox.faults import FaultInjector, merge_faults
+from executors.sandbox.google_auth import GoogleAdsConfig
 from executors.sandbox.operations import apply_write, is_write
 from executors.sandbox.world import INJECTABLE, World, parse_date
 
@@ -122,12 +123,17 @@ class SandboxApp:
         *,
         state_path: str | None = None,
         token_ttl: float = DEFAULT_TOKEN_TTL,
+        google: GoogleAdsConfig | None = None,
     ):
         self.world = world
         self.state_path = state_path
         self.lock = threading.RLock()
         self.issuer = TokenIssuer(world.client_id, world.client_secret, token_ttl)
         self.faults = FaultInjector()
+        # Imported here: google_api builds this module's Request/Response objects.
+        from executors.sandbox.google_api import GoogleAdsApi
+
+        self.google = GoogleAdsApi(self, google)  # the Google Ads routes, under /googleads/
         self._request_ids = itertools.count(1)
         # (path pattern, {method: handler}); the first pattern that matches owns the path.
         platform_routes = [
@@ -161,6 +167,8 @@ class SandboxApp:
         request = Request(environ)
         if request.path.startswith("/_sandbox/"):
             response = self._guarded(self._route, request, self._control_routes)
+        elif request.path.startswith("/googleads/"):
+            response = self.google.handle(request)
         else:
             response = self._platform(request)
         body = response.encoded()
@@ -209,7 +217,9 @@ class SandboxApp:
         config = self.world.faults
         if config.get("latencyMs"):
             time.sleep(config["latencyMs"] / 1000.0)
-        fault = self.faults.draw(config)
+        # writesOnly: reads stay healthy, so a test can aim faults at the writes alone.
+        writes_only = config.get("writesOnly") and request.method in ("GET", "HEAD")
+        fault = None if writes_only else self.faults.draw(config)
         if fault in ("500", "503"):
             status = int(fault)
             code = f"SBX-1{status}-{status}"
@@ -424,6 +434,7 @@ class SandboxApp:
 
     def _writes(self, request: Request) -> Response:
         fields = ("seq", "at", "day", "method", "path", "idempotencyKey", "body", "response")
+        fields += ("platform",)  # "google_ads" for Google mutates (they carry no key)
         with self.lock:
             writes = [{name: entry.get(name) for name in fields} for entry in self.world.writes]
             return Response(200, {"writes": writes, "duplicates": self.world.duplicates})

@@ -49,6 +49,8 @@ def merge_faults(current: dict, payload: object) -> dict:
     kinds = merged["kinds"]
     if not isinstance(kinds, list) or not kinds or any(k not in FAULT_KINDS for k in kinds):
         raise bad_request(f"kinds must be a non-empty list drawn from {list(FAULT_KINDS)}.")
+    if not isinstance(merged.get("writesOnly", False), bool):
+        raise bad_request("writesOnly must be true or false.")
     merged["retryAfter"] = int(merged["retryAfter"])
     merged["seed"] = int(merged["seed"])
     return merged

@@ -31,6 +31,7 @@ DEFAULT_FAULTS = {
     "seed": 0,
     "latencyMs": 0,
     "writeRateLimit": None,
+    "writesOnly": False,
 }
 INJECTABLE = ("performanceRows", "campaigns", "adGroups", "segments")
 

@@ -1,0 +1,156 @@
+"""The way back: rollbacks are new, pre-approved recommendations (promise 3).
+
+They run through the executor like any other change — claimed once, guarded,
+written with their own idempotency key, logged — so an undo is as audited as
+the change it undoes. simple-history's own revert is disabled for that reason.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.auth import authorize
+from campaigns.models import (
+    AdGroup,
+    Campaign,
+    CampaignStatus,
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
+    Risk,
+    Source,
+)
+from campaigns.services.errors import ServiceError
+from campaigns.services.recommendations import recommendations_create_bulk
+
+K = RecommendationKind
+INVERSE = {
+    K.AUDIENCE_ACTIVATE: K.AUDIENCE_SUPPRESS,
+    K.AUDIENCE_SUPPRESS: K.AUDIENCE_ACTIVATE,
+    K.PAUSE: K.RESUME,
+    K.RESUME: K.PAUSE,
+    K.BUDGET: K.BUDGET,
+    K.BID: K.BID,
+}
+
+
+def _approved(actor, now, **fields) -> Recommendation:
+    """A rollback born approved by the person who asked for it (state set at creation;
+    the FSM protects it from later assignment, not from construction)."""
+    return Recommendation(
+        source=Source.ROLLBACK,
+        requires_approval=True,
+        risk=Risk.MEDIUM,
+        decided_by=actor,
+        decided_at=now,
+        status=RecommendationStatus.APPROVED,
+        **fields,
+    )
+
+
+def recommendation_rollback(
+    *, recommendation: Recommendation, actor, note: str = ""
+) -> Recommendation:
+    """Create the inverse of an EXECUTED change, approved by `actor`, for the executor."""
+    authorize(actor, "campaigns.rollback_recommendation", recommendation)
+    original = Recommendation.objects.select_related("campaign", "ad_group", "audience").get(
+        pk=recommendation.pk
+    )
+    if original.status != RecommendationStatus.EXECUTED:
+        raise ServiceError(
+            f"Only an executed change can be rolled back; this one is "
+            f"{original.get_status_display().lower()}."
+        )
+    if original.rollbacks.exclude(
+        status__in=[RecommendationStatus.FAILED, RecommendationStatus.BLOCKED]
+    ).exists():
+        raise ServiceError("A rollback of this change already exists.")
+    now = timezone.now()
+    rollback = _approved(
+        actor,
+        now,
+        account=original.account,
+        campaign=original.campaign,
+        ad_group=original.ad_group,
+        audience=original.audience,
+        kind=INVERSE[original.kind],
+        current_value=original.proposed_value,
+        proposed_value=original.current_value,
+        rollback_of=original,
+        policy_version=original.policy_version,
+        reason=f"Roll back recommendation #{original.pk}"
+        + (f": {note}" if note else "")
+        + f" (it was: {original.reason[:300]})",
+        decision_note=note,
+    )
+    with transaction.atomic():
+        [created] = recommendations_create_bulk(
+            recommendations=[rollback],
+            actor=actor,
+            reason=f"Rollback of #{original.pk} requested{': ' + note if note else ''}",
+        )
+    return created
+
+
+def campaign_rollback_to_version(
+    *, campaign: Campaign, history_id: int, actor, note: str = ""
+) -> list[Recommendation]:
+    """Pre-approved changes that restore a campaign's budget, status and bids of a version.
+
+    The version is a simple-history record of the campaign; the ad groups' bids
+    are those in effect at that moment. Nothing changes if the campaign already
+    matches the version.
+    """
+    authorize(actor, "campaigns.rollback_recommendation", campaign)
+    version = campaign.history.filter(history_id=history_id).first()
+    if version is None:
+        raise ServiceError(f"Campaign '{campaign}' has no version #{history_id}.")
+    current = Campaign.objects.get(pk=campaign.pk)
+    now = timezone.now()
+    label = f"version of {version.history_date:%Y-%m-%d %H:%M} UTC"
+    reason = f"Restore {label}" + (f": {note}" if note else "")
+    recs = []
+    common = {"account": current.account, "campaign": current, "decision_note": note}
+    if version.daily_budget != current.daily_budget:
+        recs.append(
+            _approved(
+                actor,
+                now,
+                kind=K.BUDGET,
+                current_value=current.daily_budget,
+                proposed_value=version.daily_budget,
+                reason=f"{reason} — budget back to {version.daily_budget}",
+                **common,
+            )
+        )
+    was_running = version.status in (CampaignStatus.ACTIVE, CampaignStatus.OPTIMIZING)
+    if was_running and current.status == CampaignStatus.PAUSED:
+        recs.append(_approved(actor, now, kind=K.RESUME, reason=f"{reason} — resume", **common))
+    elif version.status == CampaignStatus.PAUSED and current.status in (
+        CampaignStatus.ACTIVE,
+        CampaignStatus.OPTIMIZING,
+    ):
+        recs.append(_approved(actor, now, kind=K.PAUSE, reason=f"{reason} — pause", **common))
+    for ad_group in AdGroup.objects.filter(campaign=current):
+        then = (
+            ad_group.history.filter(history_date__lte=version.history_date)
+            .order_by("-history_date")
+            .first()
+        )
+        if then is not None and then.bid != ad_group.bid:
+            recs.append(
+                _approved(
+                    actor,
+                    now,
+                    kind=K.BID,
+                    ad_group=ad_group,
+                    current_value=ad_group.bid,
+                    proposed_value=then.bid,
+                    reason=f"{reason} — bid of {ad_group} back to {then.bid}",
+                    **common,
+                )
+            )
+    if not recs:
+        raise ServiceError(f"Campaign '{current}' already matches the {label}.")
+    return recommendations_create_bulk(
+        recommendations=recs, actor=actor, reason=f"Rollback to the {label} requested"
+    )

@@ -1,0 +1,459 @@
+"""Carrying out approved recommendations on the platforms (promises 1 and 2).
+
+For each APPROVED recommendation: take the campaign lock (ACTIVE → OPTIMIZING,
+with a lease), check every guardrail again on the current rows, and then
+- READ_ONLY, kill switch, a guardrail or a moved basis → BLOCKED with the reason;
+- DRY_RUN → SIMULATED with the exact request that would have been sent;
+- LIVE → claim it (one conditional UPDATE: only one worker ever wins), write with
+  its idempotency key, retrying retryable failures with full-jitter backoff, and
+  finish EXECUTED (platform answer kept, Spectra's rows updated in the same
+  transaction) or FAILED (error in words, Alert raised, Sentry told).
+Every attempt appends an ExecutionLog row. A worker that dies after claiming
+leaves an EXECUTING row with an expiring lease: `recover_executions` finishes it.
+"""
+
+import logging
+import time
+from datetime import datetime, timedelta
+
+import sentry_sdk
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+from campaigns.actors import system_user
+from campaigns.guardrails import limits_of
+from campaigns.models import (
+    AlertKind,
+    AudienceStatus,
+    CampaignStatus,
+    ExecutionMode,
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
+    Severity,
+)
+from campaigns.selectors import policy_for_account
+from campaigns.services.alerts import alert_raise
+from campaigns.services.campaigns import (
+    campaign_lock_for_change,
+    campaign_transition,
+    campaign_unlock,
+)
+from campaigns.services.errors import TransitionRefused
+from campaigns.services.history import save_with_history
+from campaigns.services.recommendations import (
+    recommendation_block,
+    recommendation_claim,
+    recommendation_mark_executed,
+    recommendation_mark_failed,
+    recommendation_mark_rolled_back,
+    recommendation_mark_simulated,
+)
+from executors.checks import execution_checks
+from executors.clients.errors import PlatformError
+from executors.models import ExecutionLog, ExecutionOutcome
+from executors.resilience import (
+    QuotaExhausted,
+    acquire,
+    breaker_allow,
+    breaker_record_failure,
+    breaker_record_success,
+    quota_reserve,
+)
+from executors.writers import expected_after, expected_before, writer_for
+from spectra.logging import redact_mapping
+
+logger = logging.getLogger("spectra.executor")
+K = RecommendationKind
+R = RecommendationStatus
+LEASE = timedelta(minutes=5)  # longer than a write with all its retries can take
+WRITE_ATTEMPTS = 4
+RATE_WAIT_S = 10.0
+
+
+def _log(
+    rec, *, action, outcome, attempt=1, request=None, response=None, detail="", latency_ms=None
+) -> ExecutionLog:
+    return ExecutionLog.objects.create(
+        recommendation=rec,
+        account=rec.account,
+        action=action,
+        mode=rec.account.execution_mode,
+        attempt=attempt,
+        idempotency_key=rec.idempotency_key,
+        request=redact_mapping(request or {}),
+        response=redact_mapping(response or {}),
+        outcome=outcome,
+        detail=detail[:2000],
+        latency_ms=latency_ms,
+    )
+
+
+def _load(rec_id: int) -> Recommendation:
+    return Recommendation.objects.select_related(
+        "account", "campaign", "ad_group", "audience", "decided_by"
+    ).get(pk=rec_id)
+
+
+def _needs_lock(rec: Recommendation) -> bool:
+    # A pause must go through even while another change holds the lock (it stops
+    # spending); a resume starts from PAUSED; audiences are account-level.
+    return rec.kind in (K.BUDGET, K.BID)
+
+
+def execute_recommendation(
+    rec_id: int, *, actor=None, now: datetime | None = None, client=None
+) -> Recommendation:
+    """Carry out one APPROVED recommendation; safe to call any number of times."""
+    actor = actor or system_user()
+    now = now or timezone.now()
+    if not _take_turn(rec_id, now):
+        return _load(rec_id)  # done, not approved, or another worker is on it
+    rec = _load(rec_id)
+    locked = False
+    try:
+        if _needs_lock(rec):
+            try:
+                campaign_lock_for_change(
+                    campaign=rec.campaign,
+                    actor=actor,
+                    lease=LEASE,
+                    reason=f"Executing recommendation #{rec.pk}",
+                )
+                locked = True
+            except TransitionRefused as exc:
+                if exc.current == CampaignStatus.OPTIMIZING:
+                    return rec  # another change is being written; try again next round
+                return recommendation_block(
+                    recommendation=rec, actor=actor, rule="campaign_state", detail=str(exc)
+                )
+        return _execute_locked(_load(rec_id), actor=actor, now=now, client=client)
+    finally:
+        _end_turn(rec_id)
+        if locked:
+            campaign_unlock(
+                campaign=rec.campaign, actor=actor, reason=f"Finished recommendation #{rec.pk}"
+            )
+
+
+def _take_turn(rec_id: int, now) -> bool:
+    """One worker at a time looks at an APPROVED recommendation (a short lease on it).
+
+    The campaign lock already serialises changes to one campaign; this also covers
+    account-level changes (audiences) and keeps two workers from both running the
+    checks and racing to block or claim the same row. The lease runs out by itself
+    if the worker dies.
+    """
+    return (
+        Recommendation.objects.filter(
+            Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now),
+            pk=rec_id,
+            status=R.APPROVED,
+        ).update(lease_expires_at=now + LEASE)
+        == 1
+    )
+
+
+def _end_turn(rec_id: int) -> None:
+    """Give the turn back if the recommendation is still waiting (not claimed or finished)."""
+    Recommendation.objects.filter(pk=rec_id, status=R.APPROVED).update(lease_expires_at=None)
+
+
+def _execute_locked(rec, *, actor, now, client):
+    limits = limits_of(policy_for_account(rec.account))
+    verdict = execution_checks(rec, limits=limits, now=now)
+    if not verdict.ok:
+        _log(
+            rec,
+            action=f"{rec.account.platform}.{rec.kind}",
+            outcome=ExecutionOutcome.BLOCKED,
+            detail=f"{verdict.rule}: {verdict.detail}",
+        )
+        return recommendation_block(
+            recommendation=rec, actor=actor, rule=verdict.rule, detail=verdict.detail
+        )
+    writer = writer_for(rec.account, client)
+    prepared = writer.prepare(rec)
+    if rec.account.execution_mode == ExecutionMode.DRY_RUN:
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.SIMULATED,
+            request=prepared.describe(),
+            detail="dry run: nothing was sent",
+        )
+        return recommendation_mark_simulated(
+            recommendation=rec, actor=actor, request=prepared.describe()
+        )
+    waiting = _platform_not_ready(rec, prepared)
+    if waiting:
+        return waiting
+    try:
+        current = writer.read_current(rec)
+    except PlatformError as exc:
+        if exc.retryable:
+            breaker_record_failure(rec.account, str(exc))
+        return _fail_before_claim(rec, actor, prepared, exc)
+    if current != expected_before(rec):
+        detail = f"the platform shows {current}, the proposal was based on {expected_before(rec)}"
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.BLOCKED,
+            detail=f"changed_outside_spectra: {detail}",
+        )
+        return recommendation_block(
+            recommendation=rec, actor=actor, rule="changed outside Spectra", detail=detail
+        )
+    if not recommendation_claim(recommendation=rec, actor=actor, lease=LEASE):
+        return _load(rec.pk)
+    return _write(_load(rec.pk), writer, prepared, actor=actor)
+
+
+def _platform_not_ready(rec, prepared) -> Recommendation | None:
+    """Wait instead of hammering: an open breaker, the rate limit or the day's quota.
+
+    The recommendation stays APPROVED (its turn is given back) and a log row says
+    why; the next round picks it up.
+    """
+    account = rec.account
+    decision = breaker_allow(account)
+    if not decision.allowed:
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.RETRYING,
+            detail=f"circuit breaker open: {decision.reason}",
+        )
+        return rec
+    if not acquire(account, 2, timeout=RATE_WAIT_S):  # a read-back and a write
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.RETRYING,
+            detail="rate limit: no capacity within the wait; next round",
+        )
+        return rec
+    try:
+        quota_reserve(account, 2, mutate=True)
+    except QuotaExhausted as exc:
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.RETRYING,
+            detail=f"daily quota: {exc}",
+        )
+        return rec
+    return None
+
+
+def _fail_before_claim(rec, actor, prepared, exc):
+    """The basis could not be read: leave it APPROVED for the next round, logged."""
+    _log(
+        rec,
+        action=prepared.action,
+        outcome=ExecutionOutcome.RETRYING,
+        detail=f"could not read the current value: {exc}",
+    )
+    return rec
+
+
+def _write(rec, writer, prepared, *, actor):
+    """Send the write (retrying what can be retried) and finish the recommendation."""
+    retrying = Retrying(
+        retry=retry_if_exception(lambda e: isinstance(e, PlatformError) and e.retryable),
+        stop=stop_after_attempt(WRITE_ATTEMPTS),
+        wait=wait_random_exponential(multiplier=0.5, max=20),
+        reraise=True,
+    )
+    attempt_no = 0
+    try:
+        for attempt in retrying:
+            with attempt:
+                attempt_no += 1
+                started = time.monotonic()
+                try:
+                    result = writer.send(prepared, key=str(rec.idempotency_key))
+                except PlatformError as exc:
+                    if exc.retryable:
+                        breaker_record_failure(rec.account, str(exc))
+                    _log(
+                        rec,
+                        action=prepared.action,
+                        attempt=attempt_no,
+                        outcome=(
+                            ExecutionOutcome.RETRYING
+                            if exc.retryable and attempt_no < WRITE_ATTEMPTS
+                            else ExecutionOutcome.FAILED
+                        ),
+                        request=prepared.describe(),
+                        response=exc.body if isinstance(exc.body, dict) else {},
+                        detail=str(exc),
+                        latency_ms=int((time.monotonic() - started) * 1000),
+                    )
+                    raise
+    except PlatformError as exc:
+        return _failed(rec, actor, str(exc))
+    breaker_record_success(rec.account)
+    _log(
+        rec,
+        action=prepared.action,
+        attempt=attempt_no,
+        outcome=ExecutionOutcome.SUCCEEDED,
+        request=prepared.describe(),
+        response=result.response,
+        latency_ms=result.latency_ms,
+    )
+    return finish_executed(rec, actor=actor, detail=_summary(result.response))
+
+
+def _summary(response: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in response.items() if not isinstance(v, dict | list))
+
+
+def _failed(rec, actor, detail):
+    failed = recommendation_mark_failed(recommendation=rec, actor=actor, detail=detail)
+    alert_raise(
+        organization_id=rec.account.organization_id,
+        account=rec.account,
+        campaign=rec.campaign,
+        kind=AlertKind.EXECUTION_FAILED,
+        severity=Severity.WARNING,
+        title=f"Could not apply: {rec}",
+        message=detail,
+        dedup_key=f"execution_failed:{rec.pk}",
+        data={"recommendation": rec.pk},
+    )
+    sentry_sdk.capture_message(
+        f"Execution of recommendation #{rec.pk} failed: {detail}", level="warning"
+    )
+    logger.warning("Execution of recommendation #%s failed: %s", rec.pk, detail)
+    return failed
+
+
+def finish_executed(rec: Recommendation, *, actor, detail: str) -> Recommendation:
+    """Mark EXECUTED and bring Spectra's rows in line with the platform, in one transaction."""
+    now = timezone.now()
+    reason = f"Executed recommendation #{rec.pk} ({rec.get_kind_display().lower()})"
+    with transaction.atomic():
+        done = recommendation_mark_executed(recommendation=rec, actor=actor, detail=detail)
+        if rec.kind == K.BUDGET:
+            campaign = type(rec.campaign).objects.select_for_update().get(pk=rec.campaign_id)
+            campaign.daily_budget = rec.proposed_value
+            campaign.last_significant_change_at = now
+            save_with_history(
+                campaign,
+                actor=actor,
+                reason=reason,
+                update_fields=["daily_budget", "last_significant_change_at", "updated_at"],
+            )
+        elif rec.kind == K.BID:
+            ad_group = type(rec.ad_group).objects.select_for_update().get(pk=rec.ad_group_id)
+            ad_group.bid = rec.proposed_value
+            save_with_history(
+                ad_group, actor=actor, reason=reason, update_fields=["bid", "updated_at"]
+            )
+        elif rec.kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS):
+            audience = type(rec.audience).objects.select_for_update().get(pk=rec.audience_id)
+            audience.status = (
+                AudienceStatus.ACTIVE
+                if rec.kind == K.AUDIENCE_ACTIVATE
+                else AudienceStatus.SUPPRESSED
+            )
+            save_with_history(
+                audience, actor=actor, reason=reason, update_fields=["status", "updated_at"]
+            )
+        elif rec.kind in (K.PAUSE, K.RESUME):
+            campaign = type(rec.campaign).objects.get(pk=rec.campaign_id)
+            wanted = "pause" if rec.kind == K.PAUSE else "resume"
+            allowed = {
+                "pause": (CampaignStatus.ACTIVE, CampaignStatus.OPTIMIZING),
+                "resume": (CampaignStatus.PAUSED,),
+            }[wanted]
+            if campaign.status in allowed:
+                campaign_transition(
+                    campaign=campaign,
+                    transition=wanted,
+                    actor=actor,
+                    reason=f"{reason}: {rec.reason}"[:500],
+                )
+        if rec.rollback_of_id:
+            original = Recommendation.objects.get(pk=rec.rollback_of_id)
+            if original.status == R.EXECUTED:
+                recommendation_mark_rolled_back(recommendation=original, actor=actor, rollback=rec)
+    return done
+
+
+def execute_approved(*, account, actor=None, limit: int | None = None) -> dict[str, int]:
+    """Carry out every APPROVED recommendation of an account, oldest decision first."""
+    counts: dict[str, int] = {}
+    ids = list(
+        Recommendation.objects.filter(account=account, status=R.APPROVED)
+        .order_by("decided_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for rec_id in ids:
+        outcome = execute_recommendation(rec_id, actor=actor).status
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def reconcile(rec: Recommendation, *, actor, client=None) -> Recommendation:
+    """Finish an EXECUTING recommendation whose worker died: read back, then decide.
+
+    Already applied on the platform → EXECUTED (logged as reconciled). Not applied →
+    sent again with the same idempotency key (the platform applies it at most once).
+    """
+    writer = writer_for(rec.account, client)
+    prepared = writer.prepare(rec)
+    try:
+        current = writer.read_current(rec)
+    except PlatformError as exc:
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.RETRYING,
+            detail=f"recovery could not read the current value: {exc}",
+        )
+        return rec
+    if current == expected_after(rec):
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.RECONCILED,
+            detail=f"the platform already shows {current}",
+        )
+        return finish_executed(rec, actor=actor, detail="reconciled after a worker stopped")
+    return _write(rec, writer, prepared, actor=actor)
+
+
+def recover_executions(*, actor=None, now: datetime | None = None) -> int:
+    """Find EXECUTING recommendations whose lease ran out and finish each of them."""
+    actor = actor or system_user()
+    now = now or timezone.now()
+    stale = list(
+        Recommendation.objects.filter(status=R.EXECUTING, lease_expires_at__lt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for rec_id in stale:
+        # Re-take the lease first so two recovery runs never reconcile the same row.
+        taken = (
+            Recommendation.objects.filter(
+                pk=rec_id, status=R.EXECUTING, lease_expires_at__lt=now
+            ).update(lease_expires_at=now + LEASE)
+            == 1
+        )
+        if not taken:
+            continue
+        rec = _load(rec_id)
+        try:
+            reconcile(rec, actor=actor)
+        finally:
+            if rec.campaign_id and rec.campaign.status == CampaignStatus.OPTIMIZING:
+                campaign_unlock(
+                    campaign=rec.campaign, actor=actor, reason=f"Recovered recommendation #{rec_id}"
+                )
+    return len(stale)

@@ -1,0 +1,66 @@
+"""The append-only record of every attempt to write to a platform.
+
+Rows are inserted, never changed: the model refuses save-on-existing and
+delete, its queryset refuses update and delete, and a database trigger
+(installed by the migration, on SQLite and PostgreSQL) refuses UPDATE and
+DELETE from anything else. What is stored is already redacted.
+"""
+
+from django.db import models
+
+from campaigns.models import AdAccount, Recommendation
+
+
+class AppendOnlyError(Exception):
+    """Someone tried to change or delete an execution log row."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The execution log is append-only: rows cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("The execution log is append-only: rows cannot be deleted.")
+
+
+class ExecutionOutcome(models.TextChoices):
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    RETRYING = "retrying", "Failed, will retry"
+    BLOCKED = "blocked", "Blocked by a guardrail"
+    SIMULATED = "simulated", "Simulated (dry run)"
+    RECONCILED = "reconciled", "Reconciled after a crash"
+
+
+class ExecutionLog(models.Model):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="executions"
+    )
+    account = models.ForeignKey(AdAccount, on_delete=models.PROTECT, related_name="executions")
+    action = models.CharField(max_length=40, help_text="e.g. adobe.campaign_budget")
+    mode = models.CharField(max_length=16, help_text="The account's execution mode then.")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    idempotency_key = models.UUIDField(db_index=True)
+    request = models.JSONField(default=dict, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    outcome = models.CharField(max_length=16, choices=ExecutionOutcome.choices)
+    detail = models.TextField(blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["account", "-created_at"], name="executionlog_account")]
+
+    def __str__(self) -> str:
+        return f"{self.action} #{self.recommendation_id} ({self.outcome})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The execution log is append-only: rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The execution log is append-only: rows cannot be deleted.")

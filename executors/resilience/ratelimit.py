@@ -1,0 +1,142 @@
+"""A client-side rate limit per platform account, shared by every worker.
+
+A token bucket whose burst equals its rate, refilled once a second: in each
+one-second window (Unix time, whole seconds) an account may send at most
+PLATFORM_RATE_PER_SECOND operations. Counting per window needs one atomic
+"add n if it still fits", and nothing else; no lock is held while waiting.
+As with any fixed window, up to twice the rate can pass in the instant
+around a window boundary; the default stays well below the platforms' own
+limits for that reason. Windows come from each machine's clock, so keep the
+clocks synchronised (NTP): a machine running behind simply waits a little.
+
+Where the count lives depends on the cache:
+
+- Redis or Memcached: a cache key per account and window, counted with
+  `cache.incr`, which those backends do atomically (INCRBY). An increment
+  that overshoots is given back at once with `cache.decr`.
+- anything else, notably Django's DatabaseCache (the embedded default):
+  its `incr` is a read followed by a write, so two workers can both read 49
+  and both write 50 and the limit leaks (django-ratelimit documents the same
+  limitation). There the count lives in one RateLimitWindow row per account,
+  taken with a conditional UPDATE (`... WHERE operations <= limit - n`) that
+  can never admit more than the limit, on SQLite and PostgreSQL alike.
+"""
+
+import math
+import random
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.memcached import BaseMemcachedCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from campaigns.models import AdAccount
+from executors.models import RateLimitWindow
+
+# Long enough to outlive its window on a machine whose clock is a little behind.
+_KEY_SECONDS = 5
+# Waiters wake spread over the start of the next window, not all at its first instant.
+_WAKE_JITTER_SECONDS = 0.05
+
+
+class WindowCounter(Protocol):
+    def take(self, account_id: int, window: int, operations: int, limit: int) -> bool:
+        """Count `operations` in `window` if the total stays within `limit`; say whether it did."""
+
+
+class CacheWindowCounter:
+    """Counts in a cache whose `incr` is atomic (Redis, Memcached)."""
+
+    def __init__(self, cache: BaseCache):
+        self.cache = cache
+
+    def take(self, account_id: int, window: int, operations: int, limit: int) -> bool:
+        key = f"spectra:ratelimit:{account_id}:{window}"
+        self.cache.add(key, 0, timeout=_KEY_SECONDS)
+        try:
+            used = self.cache.incr(key, operations)
+        except ValueError:  # evicted between add and incr: start it again
+            if self.cache.add(key, operations, timeout=_KEY_SECONDS):
+                return True
+            used = self.cache.incr(key, operations)
+        if used <= limit:
+            return True
+        self.cache.decr(key, operations)  # not sent, so not counted
+        return False
+
+
+class DatabaseWindowCounter:
+    """Counts in one RateLimitWindow row per account, with conditional UPDATEs."""
+
+    def take(self, account_id: int, window: int, operations: int, limit: int) -> bool:
+        rows = RateLimitWindow.objects.filter(account_id=account_id)
+        for _ in range(2):
+            if rows.filter(window=window, operations__lte=limit - operations).update(
+                operations=F("operations") + operations
+            ):
+                return True
+            if rows.filter(window__lt=window).update(window=window, operations=operations):
+                return True  # the first call of a new window
+            if rows.exists():
+                return False  # this window is full (or a faster clock already began the next)
+            try:
+                with transaction.atomic():
+                    RateLimitWindow.objects.create(
+                        account_id=account_id, window=window, operations=operations
+                    )
+                return True
+            except IntegrityError:
+                continue  # another worker created the row first; count in it
+        return False
+
+
+def window_counter(alias: str = "default") -> WindowCounter:
+    """Where the configured cache lets the rate limit count (see the module docstring)."""
+    cache = caches[alias]
+    if isinstance(cache, RedisCache | BaseMemcachedCache):
+        return CacheWindowCounter(cache)
+    return DatabaseWindowCounter()
+
+
+def acquire(
+    account: AdAccount,
+    operations: int = 1,
+    *,
+    timeout: float,
+    counter: WindowCounter | None = None,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Wait until `account` may send `operations` more operations; False after `timeout` s.
+
+    Returns at once when the current window has room. Otherwise sleeps until
+    the next window and tries again, and gives up (without sleeping past the
+    deadline) when the next window begins after `timeout`. `timeout=0` only
+    asks. `clock` and `sleep` are injectable for tests.
+    """
+    limit = settings.PLATFORM_RATE_PER_SECOND
+    if operations < 1:
+        raise ValueError(f"Ask for at least one operation, not {operations}.")
+    if operations > limit:
+        raise ValueError(
+            f"{operations} operations can never fit: {account} may send at most {limit} "
+            f"a second (PLATFORM_RATE_PER_SECOND). Split the batch, or count it as one call."
+        )
+    counter = counter or window_counter()
+    deadline = clock() + timeout
+    while True:
+        now = clock()
+        window = math.floor(now)
+        if counter.take(account.pk, window, operations, limit):
+            return True
+        next_window = window + 1
+        if next_window > deadline:
+            return False
+        wake = min(next_window + random.uniform(0, _WAKE_JITTER_SECONDS), deadline)
+        sleep(max(wake - now, 0.0))

@@ -1,0 +1,192 @@
+"""The sandbox's Google-Ads-shaped API, mounted under `/googleads/` by SandboxApp.
+
+    POST /googleads/oauth2/token                                   refresh-token grant
+    POST /googleads/v17/customers/{cid}/googleAds:searchStream     GAQL reads
+    POST /googleads/v17/customers/{cid}/campaignBudgets:mutate     budgets (micros)
+    POST /googleads/v17/customers/{cid}/campaigns:mutate           campaign status
+    POST /googleads/v17/customers/{cid}/adGroups:mutate            ad-group CPC bids
+
+It serves the same World (and lock, fault injector and write log) as the Adobe API.
+Faults, latency and the write rate limit apply as they do there, answered the way Google
+answers: throttling is 429 RESOURCE_EXHAUSTED with a `quotaErrorDetails.retryDelay`.
+A mutate request counts as one write for the rate limit, whatever its size.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import time
+from collections.abc import Callable
+
+from executors.sandbox.app import Request, Response
+from executors.sandbox.errors import AbortConnection, ApiError
+from executors.sandbox.google_auth import GoogleAdsConfig, GoogleTokenIssuer, authenticate
+from executors.sandbox.google_errors import (
+    API_VERSION,
+    GoogleAdsError,
+    OAuthError,
+    bad_payload,
+    failure,
+    not_found,
+    quota_exhausted,
+)
+from executors.sandbox.google_gaql import parse
+from executors.sandbox.google_mutate import SERVICES, mutate
+from executors.sandbox.google_search import search_stream
+
+logger = logging.getLogger("executors.sandbox")
+
+GOOGLE_PREFIX = "/googleads/"
+_CUSTOMER = r"/(?P<version>v\d+)/customers/(?P<customer_id>[^/]+)"
+_ROUTES: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"^/oauth2/token$"), "token"),
+    (re.compile(_CUSTOMER + r"/googleAds:searchStream$"), "search_stream"),
+    (re.compile(_CUSTOMER + r"/(?P<collection>\w+):mutate$"), "mutate"),
+]
+
+
+class GoogleAdsApi:
+    """Serves the Google Ads routes of one SandboxApp (its world, lock and faults)."""
+
+    def __init__(self, app, config: GoogleAdsConfig | None = None):
+        self.app = app
+        self.config = config or GoogleAdsConfig()
+        self.issuer = GoogleTokenIssuer(self.config)
+        self._request_ids = itertools.count(1)
+
+    # ------------------------------------------------------------------- entry ---
+    def handle(self, request: Request) -> Response:
+        """Answer one request whose path starts with /googleads/."""
+        path = request.path[len(GOOGLE_PREFIX) - 1 :]
+        request_id = f"sbx-google-{next(self._request_ids)}"
+        config = self.app.world.faults
+        if config.get("latencyMs"):
+            time.sleep(config["latencyMs"] / 1000.0)
+        is_write = request.method == "POST" and path.endswith(":mutate")
+        fault = None
+        if is_write or not config.get("writesOnly"):
+            fault = self.app.faults.draw(config)
+        if fault in ("500", "503", "429"):
+            return self._injected(fault, config, request_id)
+        if fault == "slow":
+            time.sleep(float(config["slowSeconds"]))
+
+        response = self._guarded(request, path, request_id)
+        response.headers.append(("request-id", request_id))
+
+        if fault == "reset":
+            # The request was fully handled (a mutate IS applied); only the answer is lost.
+            raise AbortConnection()
+        if fault == "malformed" and response.status == 200:
+            encoded = response.encoded()
+            response.body = encoded[: max(len(encoded) // 2, 1)]
+        return response
+
+    def _injected(self, fault: str, config: dict, request_id: str) -> Response:
+        if fault == "429":
+            error = quota_exhausted(config["retryAfter"], "Injected fault: retry later.")
+        else:
+            status = int(fault)
+            family_code = "TRANSIENT_ERROR" if status == 503 else "INTERNAL_ERROR"
+            error = GoogleAdsError(
+                status,
+                [failure("internalError", family_code, "Injected fault: please retry.")],
+                headers=[("Retry-After", str(config["retryAfter"]))] if status == 503 else [],
+            )
+        return self._error(error, request_id)
+
+    def _error(self, error: GoogleAdsError, request_id: str) -> Response:
+        headers = [*error.headers, ("request-id", request_id)]
+        return Response(error.status, error.body(request_id), headers)
+
+    def _guarded(self, request: Request, path: str, request_id: str) -> Response:
+        try:
+            return self._route(request, path, request_id)
+        except GoogleAdsError as exc:
+            return Response(exc.status, exc.body(request_id), list(exc.headers))
+        except OAuthError as exc:
+            return Response(exc.status, exc.body())
+        except ApiError as exc:  # body too large / not JSON, raised by Request
+            return Response(400, bad_payload("", exc.detail).body(request_id))
+        except Exception:  # a bug must still answer in Google's shape
+            logger.exception("sandbox Google request failed: %s %s", request.method, request.path)
+            error = GoogleAdsError(500, [failure("internalError", "INTERNAL_ERROR", "Bug.")])
+            return Response(500, error.body(request_id))
+
+    def _route(self, request: Request, path: str, request_id: str) -> Response:
+        for pattern, name in _ROUTES:
+            match = pattern.match(path)
+            if match is None:
+                continue
+            if request.method != "POST":
+                raise not_found(f"{request.method} {request.path} is not served; use POST.")
+            handler: Callable[..., Response] = getattr(self, f"_{name}")
+            return handler(request, request_id, **match.groupdict())
+        raise not_found(f"No such Google Ads endpoint: {request.path}.")
+
+    # ------------------------------------------------------------------ routes ---
+    def _token(self, request: Request, request_id: str) -> Response:
+        return Response(200, self.issuer.issue(request.form()))
+
+    def _authorise(self, request: Request, version: str, customer_id: str) -> None:
+        if version != API_VERSION:
+            raise not_found(
+                f"API version {version} is not served; the sandbox serves {API_VERSION}."
+            )
+        authenticate(request.headers, self.issuer)
+        if not customer_id.isdigit():
+            raise GoogleAdsError(
+                400,
+                [
+                    failure(
+                        "requestError",
+                        "INVALID_CUSTOMER_ID",
+                        f"Customer id {customer_id!r} must be 10 digits without dashes.",
+                    )
+                ],
+            )
+        if customer_id != self.config.customer_id:
+            raise GoogleAdsError(
+                403,
+                [
+                    failure(
+                        "authorizationError",
+                        "USER_PERMISSION_DENIED",
+                        f"User doesn't have permission to access customer {customer_id}.",
+                    )
+                ],
+            )
+
+    def _search_stream(
+        self, request: Request, request_id: str, version: str, customer_id: str
+    ) -> Response:
+        self._authorise(request, version, customer_id)
+        body = request.json()
+        if not isinstance(body, dict):
+            raise bad_payload("", "The request body must be a JSON object.")
+        unknown = sorted(set(body) - {"query"})
+        if unknown:
+            raise bad_payload(unknown[0], f'Unknown name "{unknown[0]}": Cannot find field.')
+        query = parse(body.get("query"))
+        with self.app.lock:
+            batches = search_stream(self.app.world, customer_id, query, request_id)
+        return Response(200, batches)
+
+    def _mutate(
+        self, request: Request, request_id: str, version: str, customer_id: str, collection: str
+    ) -> Response:
+        if collection not in SERVICES:
+            raise not_found(f"{collection}:mutate is not served by the sandbox.")
+        self._authorise(request, version, customer_id)
+        world = self.app.world
+        if not self.app.faults.allow_write(world.faults):
+            limit = world.faults["writeRateLimit"]
+            raise quota_exhausted(1, f"Write rate limit of {limit:g} requests per second.")
+        body = request.json()
+        with self.app.lock:
+            payload, applied = mutate(world, customer_id, collection, body, request_id)
+            if applied and self.app.state_path:
+                world.save(self.app.state_path)
+        return Response(200, payload)

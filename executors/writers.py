@@ -1,0 +1,104 @@
+"""How one recommendation becomes one platform write, per platform.
+
+A writer knows the platform's request for each kind of change, how to send it
+with the recommendation's idempotency key, and how to read the current value
+back (to refuse a change whose basis moved, and to reconcile after a crash).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from campaigns.models import AdAccount, Platform, Recommendation, RecommendationKind
+from executors.clients.factory import client_for
+
+K = RecommendationKind
+
+
+@dataclass(frozen=True)
+class PreparedWrite:
+    action: str  # e.g. "adobe.campaign_budget"
+    request: tuple  # what the client sends; also what a dry run keeps
+    target: str  # the platform's id of the object written
+
+    def describe(self) -> dict:
+        method, path, body = self.request
+        return {"method": method, "path": path, "body": body}
+
+
+class AdobeWriter:
+    platform = Platform.ADOBE
+
+    def __init__(self, account: AdAccount, client=None):
+        self.account = account
+        self.client = client or client_for(account)
+
+    def prepare(self, rec: Recommendation) -> PreparedWrite:
+        c, currency = self.client, self.account.currency
+        if rec.kind == K.BUDGET:
+            ext = rec.campaign.external_id
+            return PreparedWrite(
+                "adobe.campaign_budget", c.budget_request(ext, rec.proposed_value, currency), ext
+            )
+        if rec.kind == K.BID:
+            ext = rec.ad_group.external_id
+            return PreparedWrite(
+                "adobe.ad_group_bid", c.bid_request(ext, rec.proposed_value, currency), ext
+            )
+        if rec.kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS):
+            ext = rec.audience.external_id
+            return PreparedWrite(
+                f"adobe.segment_{rec.kind.removeprefix('audience_')}",
+                c.segment_request(ext, rec.kind == K.AUDIENCE_ACTIVATE),
+                ext,
+            )
+        if rec.kind in (K.PAUSE, K.RESUME):
+            ext = rec.campaign.external_id
+            return PreparedWrite(
+                f"adobe.campaign_{rec.kind}", c.status_request(ext, rec.kind == K.RESUME), ext
+            )
+        raise ValueError(f"No Adobe write for a {rec.kind} recommendation.")
+
+    def send(self, prepared: PreparedWrite, *, key: str):
+        return self.client.send(prepared.request, key=key)
+
+    def read_current(self, rec: Recommendation) -> Decimal | str | None:
+        """The platform's value now, in the recommendation's terms."""
+        if rec.kind == K.BUDGET:
+            return _decimal(self.client.campaign(rec.campaign.external_id)["daily_budget"])
+        if rec.kind == K.BID:
+            return _decimal(self.client.ad_group(rec.ad_group.external_id)["bid"])
+        if rec.kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS):
+            return self.client.audience(rec.audience.external_id)["status"]
+        return self.client.campaign(rec.campaign.external_id)["status"]
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def expected_before(rec: Recommendation):
+    """What the platform should show before the change (the basis of the proposal)."""
+    if rec.kind in (K.BUDGET, K.BID):
+        return rec.current_value
+    if rec.kind == K.AUDIENCE_ACTIVATE:
+        return "suppressed"
+    if rec.kind == K.AUDIENCE_SUPPRESS:
+        return "active"
+    return "active" if rec.kind == K.PAUSE else "paused"
+
+
+def expected_after(rec: Recommendation):
+    """What the platform shows once the change is applied."""
+    if rec.kind in (K.BUDGET, K.BID):
+        return rec.proposed_value
+    if rec.kind == K.AUDIENCE_ACTIVATE:
+        return "active"
+    if rec.kind == K.AUDIENCE_SUPPRESS:
+        return "suppressed"
+    return "paused" if rec.kind == K.PAUSE else "active"
+
+
+def writer_for(account: AdAccount, client=None):
+    if account.platform == Platform.ADOBE:
+        return AdobeWriter(account, client)
+    raise NotImplementedError(f"No writer for platform {account.platform!r} yet.")
