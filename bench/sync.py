@@ -9,8 +9,6 @@ second one (nothing changed), on a fresh SQLite database (or DATABASE_URL).
 import argparse
 import os
 import resource
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,51 +17,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-class SandboxProcess:
-    """`manage.py sandbox serve` on a free port, for the length of a with-block."""
-
-    def __init__(self, *, seed, campaigns, ad_groups, days, start):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}/"
-        self.args = [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "sandbox",
-            "serve",
-            "--port",
-            str(self.port),
-            "--seed",
-            str(seed),
-            "--campaigns",
-            str(campaigns),
-            "--ad-groups-per-campaign",
-            str(ad_groups),
-            "--audiences",
-            "20",
-            "--history-days",
-            str(days),
-            "--start-date",
-            start.isoformat(),
-        ]
-
-    def __enter__(self):
-        self.process = subprocess.Popen(self.args, stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return self
-            time.sleep(0.1)
-        self.process.kill()
-        raise RuntimeError("sandbox did not start")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def main() -> None:
@@ -87,6 +40,7 @@ def main() -> None:
     from campaigns.actors import system_user
     from campaigns.models import DailyMetric, Organization
     from campaigns.services.accounts import account_set_credentials
+    from executors.sandbox.process import SandboxProcess
     from executors.sync import sync_account
     from spectra.demo import SANDBOX_CREDENTIALS
     from tests.factories import make_account
