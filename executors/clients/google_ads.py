@@ -302,29 +302,30 @@ class GoogleAdsClient:
     def _post(self, method: str, body: dict, *, write: bool) -> object:
         """POST to the API with retries; one fresh token if the current one is refused."""
         url = self._url(method)
-        for fresh_token in (False, True):
-            headers = self._headers()  # a refused token request raises before anything is sent
+        try:
+            return self._post_with_retries(url, body, write)
+        except PlatformAuthError as exc:
+            if not _token_refused(exc):
+                raise
+            self._forget_token()  # revoked or expired early; a 401 applied nothing
+            return self._post_with_retries(url, body, write)
 
-            def attempt(headers=headers):
-                if write:
-                    return self._send_write(url, headers, body)
-                return call_once(
-                    self.session,
-                    "POST",
-                    url,
-                    timeout=self.timeout,
-                    platform=PLATFORM,
-                    headers=headers,
-                    json=body,
-                )
+    def _post_with_retries(self, url: str, body: dict, write: bool) -> object:
+        headers = self._headers()  # a refused token request raises before anything is sent
+        if write:
+            return retrying(self.write_retry)(self._send_write, url, headers, body)
+        return retrying(self.read_retry)(self._send_read, url, headers, body)
 
-            try:
-                return retrying(self.write_retry if write else self.read_retry)(attempt)
-            except PlatformAuthError as exc:
-                if fresh_token or not _token_refused(exc):
-                    raise
-                self._forget_token()  # revoked or expired early: one more try (nothing applied)
-        raise AssertionError("unreachable")
+    def _send_read(self, url: str, headers: dict, body: dict) -> object:
+        return call_once(
+            self.session,
+            "POST",
+            url,
+            timeout=self.timeout,
+            platform=PLATFORM,
+            headers=headers,
+            json=body,
+        )
 
     def _send_write(self, url: str, headers: dict, body: dict) -> object:
         """One mutate request. A lost answer becomes OutcomeUnknown (never retried)."""
@@ -342,7 +343,7 @@ class GoogleAdsClient:
             raise _unknown(body, "its answer could not be read", exc) from exc
         except PlatformUnavailable as exc:
             google_said_no = isinstance(exc.body, dict) and isinstance(exc.body.get("error"), dict)
-            if exc.status in (429, 500, 503) and (exc.status == 429 or google_said_no):
+            if exc.status == 429 or (exc.status in (500, 503) and google_said_no):
                 raise  # Google answered that it did not apply the request: safe to retry
             raise _unknown(body, str(exc), exc) from exc
 
