@@ -52,7 +52,7 @@ from campaigns.services.recommendations import (
     recommendation_mark_simulated,
 )
 from executors.checks import execution_checks
-from executors.clients.errors import PlatformError
+from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.models import ExecutionLog, ExecutionOutcome
 from executors.resilience import (
     QuotaExhausted,
@@ -62,7 +62,7 @@ from executors.resilience import (
     breaker_record_success,
     quota_reserve,
 )
-from executors.writers import expected_after, expected_before, writer_for
+from executors.writers import UnsupportedChange, expected_after, expected_before, writer_for
 from spectra.logging import redact_mapping
 
 logger = logging.getLogger("spectra.executor")
@@ -175,18 +175,25 @@ def _execute_locked(rec, *, actor, now, client):
             recommendation=rec, actor=actor, rule=verdict.rule, detail=verdict.detail
         )
     writer = writer_for(rec.account, client)
-    prepared = writer.prepare(rec)
+    try:
+        prepared = writer.prepare(rec)
+    except UnsupportedChange as exc:
+        return recommendation_block(
+            recommendation=rec, actor=actor, rule="unsupported", detail=str(exc)
+        )
     if rec.account.execution_mode == ExecutionMode.DRY_RUN:
+        try:
+            request = writer.simulate(prepared)
+        except PlatformError as exc:
+            return _fail_before_claim(rec, actor, prepared, exc)
         _log(
             rec,
             action=prepared.action,
             outcome=ExecutionOutcome.SIMULATED,
-            request=prepared.describe(),
-            detail="dry run: nothing was sent",
+            request=request,
+            detail="dry run: nothing was changed",
         )
-        return recommendation_mark_simulated(
-            recommendation=rec, actor=actor, request=prepared.describe()
-        )
+        return recommendation_mark_simulated(recommendation=rec, actor=actor, request=request)
     waiting = _platform_not_ready(rec, prepared)
     if waiting:
         return waiting
@@ -210,6 +217,13 @@ def _execute_locked(rec, *, actor, now, client):
     if not recommendation_claim(recommendation=rec, actor=actor, lease=LEASE):
         return _load(rec.pk)
     return _write(_load(rec.pk), writer, prepared, actor=actor)
+
+
+def _applied(writer, rec) -> bool:
+    try:
+        return writer.read_current(rec) == expected_after(rec)
+    except PlatformError:
+        return False
 
 
 def _platform_not_ready(rec, prepared) -> Recommendation | None:
@@ -276,6 +290,21 @@ def _write(rec, writer, prepared, *, actor):
                 started = time.monotonic()
                 try:
                     result = writer.send(prepared, key=str(rec.idempotency_key))
+                except OutcomeUnknown as exc:
+                    # Sent, no answer. Where the platform has no idempotency key
+                    # (Google), resending could apply it twice: read it back first.
+                    if _applied(writer, rec):
+                        result = None
+                        _log(
+                            rec,
+                            action=prepared.action,
+                            attempt=attempt_no,
+                            outcome=ExecutionOutcome.RECONCILED,
+                            request=prepared.describe(),
+                            detail=f"{exc}; the platform shows the change applied",
+                        )
+                        break
+                    raise
                 except PlatformError as exc:
                     if exc.retryable:
                         breaker_record_failure(rec.account, str(exc))
@@ -297,6 +326,8 @@ def _write(rec, writer, prepared, *, actor):
     except PlatformError as exc:
         return _failed(rec, actor, str(exc))
     breaker_record_success(rec.account)
+    if result is None:  # reconciled by reading back after an unknown outcome
+        return finish_executed(rec, actor=actor, detail="applied (confirmed by reading back)")
     _log(
         rec,
         action=prepared.action,

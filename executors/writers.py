@@ -5,10 +5,13 @@ with the recommendation's idempotency key, and how to read the current value
 back (to refuse a change whose basis moved, and to reconcile after a crash).
 """
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from campaigns.models import AdAccount, Platform, Recommendation, RecommendationKind
+from executors.clients.adobe import WriteResult
+from executors.clients.errors import PlatformError
 from executors.clients.factory import client_for
 
 K = RecommendationKind
@@ -61,6 +64,10 @@ class AdobeWriter:
     def send(self, prepared: PreparedWrite, *, key: str):
         return self.client.send(prepared.request, key=key)
 
+    def simulate(self, prepared: PreparedWrite) -> dict:
+        """Dry run: Adobe has no validate-only mode, so nothing is sent at all."""
+        return prepared.describe()
+
     def read_current(self, rec: Recommendation) -> Decimal | str | None:
         """The platform's value now, in the recommendation's terms."""
         if rec.kind == K.BUDGET:
@@ -98,7 +105,93 @@ def expected_after(rec: Recommendation):
     return "paused" if rec.kind == K.PAUSE else "active"
 
 
+class GoogleAdsWriter:
+    """Google Ads: mutates without an idempotency key, `validate_only` for dry runs.
+
+    Google cannot deduplicate a resent mutate, so an unknown outcome is resolved
+    by reading the value back (the executor does that before any retry).
+    """
+
+    platform = Platform.GOOGLE_ADS
+    CALLS = {
+        K.BUDGET: "set_campaign_budgets",
+        K.BID: "set_ad_group_bids",
+        K.PAUSE: "set_campaign_statuses",
+        K.RESUME: "set_campaign_statuses",
+    }
+
+    def __init__(self, account: AdAccount, client=None):
+        self.account = account
+        self.client = client or client_for(account)
+
+    def prepare(self, rec: Recommendation) -> PreparedWrite:
+        if rec.kind not in self.CALLS:
+            raise UnsupportedChange(
+                "Google Ads has no audience segments to activate or suppress; audiences "
+                "are Adobe RT-CDP segments."
+            )
+        if rec.kind == K.BID:
+            target, value = rec.ad_group.external_id, rec.proposed_value
+        elif rec.kind == K.BUDGET:
+            target, value = rec.campaign.external_id, rec.proposed_value
+        else:
+            target, value = rec.campaign.external_id, expected_after(rec)
+        call = self.CALLS[rec.kind]
+        body = {"operation": call, "changes": [[target, str(value)]], "partialFailure": False}
+        return PreparedWrite(
+            f"google_ads.{call.removeprefix('set_')}", ("POST", call, body), target
+        )
+
+    def _call(self, prepared: PreparedWrite, *, validate_only: bool):
+        _, call, body = prepared.request
+        target, value = body["changes"][0]
+        value = value if prepared.action.endswith("statuses") else Decimal(value)
+        return getattr(self.client, call)(
+            [(target, value)], validate_only=validate_only, partial_failure=False
+        )
+
+    def send(self, prepared: PreparedWrite, *, key: str):
+        started = time.monotonic()
+        [result] = self._call(prepared, validate_only=False)
+        latency = int((time.monotonic() - started) * 1000)
+        if not result.ok:
+            raise PlatformError(
+                f"Google Ads refused the change: {result.error}",
+                code=result.error_code,
+                retryable=False,
+            )
+        return WriteResult(
+            request=prepared.describe(),
+            response={"resourceName": result.resource_name},
+            latency_ms=latency,
+        )
+
+    def simulate(self, prepared: PreparedWrite) -> dict:
+        """Dry run: the real request with validateOnly, which checks it and changes nothing."""
+        [result] = self._call(prepared, validate_only=True)
+        return prepared.describe() | {
+            "validateOnly": True,
+            "validation": "ok" if result.ok else result.error,
+        }
+
+    def read_current(self, rec: Recommendation) -> Decimal | str | None:
+        if rec.kind == K.BUDGET:
+            ext = rec.campaign.external_id
+            return _decimal(self.client.current_budgets([ext]).get(ext))
+        if rec.kind == K.BID:
+            ext = rec.ad_group.external_id
+            return _decimal(self.client.current_bids([ext]).get(ext))
+        ext = rec.campaign.external_id
+        return self.client.current_statuses([ext]).get(ext)
+
+
+class UnsupportedChange(ValueError):
+    """The platform has no such change (e.g. audiences on Google Ads)."""
+
+
 def writer_for(account: AdAccount, client=None):
     if account.platform == Platform.ADOBE:
         return AdobeWriter(account, client)
-    raise NotImplementedError(f"No writer for platform {account.platform!r} yet.")
+    if account.platform == Platform.GOOGLE_ADS:
+        return GoogleAdsWriter(account, client)
+    raise NotImplementedError(f"No writer for platform {account.platform!r}.")

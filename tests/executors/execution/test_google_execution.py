@@ -1,0 +1,108 @@
+"""The executor on Google Ads: mutates, validate_only dry runs, read-back of lost answers."""
+
+import pytest
+
+from campaigns.actors import system_user
+from campaigns.models import Campaign, ExecutionMode, RecommendationStatus
+from campaigns.services.accounts import account_set_credentials
+from executors.clients.errors import OutcomeUnknown
+from executors.clients.google_ads import GoogleAdsClient, forget_cached_tokens
+from executors.execute import execute_recommendation
+from executors.models import ExecutionLog
+from executors.sync import sync_account
+from tests.executors.conftest import WINDOW
+from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
+from tests.factories import make_account, make_audience, make_recommendation
+
+
+@pytest.fixture
+def google_account(sandbox, alice):
+    forget_cached_tokens()
+    account = make_account(
+        alice.org,
+        platform="google_ads",
+        external_id="123-456-7890",
+        api_base_url=sandbox.base_url.rstrip("/") + "/googleads/",
+        execution_mode=ExecutionMode.LIVE,
+    )
+    account = account_set_credentials(
+        account=account, actor=system_user(), values=sandbox.app.google.config.credentials()
+    )
+    sync_account(account=account, date_from=WINDOW[0], date_to=WINDOW[1])
+    return account
+
+
+def _external(account) -> str:
+    return Campaign.objects.filter(account=account).order_by("external_id").first().external_id
+
+
+def _world_id(external_id: str) -> str:
+    return f"CMP-{int(external_id):04d}"  # the sandbox maps CMP-0001 to Google campaign 1
+
+
+def test_an_approved_budget_reaches_google_once(sandbox, google_account, alice):
+    ext = _external(google_account)
+    rec = approved_budget(google_account, alice.approver, external_id=ext)
+
+    done = execute_recommendation(rec.pk)
+
+    assert done.status == RecommendationStatus.EXECUTED, done.outcome_detail
+    assert platform_budget(sandbox, _world_id(ext)) == rec.proposed_value
+    writes = sandbox_writes(sandbox)["writes"]
+    assert len(writes) == 1 and writes[0].get("platform") == "google_ads"
+    assert ExecutionLog.objects.get(recommendation=rec).action == "google_ads.campaign_budgets"
+
+
+def test_a_google_dry_run_validates_and_changes_nothing(sandbox, google_account, alice):
+    google_account.execution_mode = ExecutionMode.DRY_RUN
+    google_account.save(update_fields=["execution_mode"])
+    ext = _external(google_account)
+    rec = approved_budget(google_account, alice.approver, external_id=ext)
+    before = platform_budget(sandbox, _world_id(ext))
+
+    done = execute_recommendation(rec.pk)
+
+    assert done.status == RecommendationStatus.SIMULATED
+    assert done.simulated_request["validateOnly"] is True
+    assert done.simulated_request["validation"] == "ok"
+    assert platform_budget(sandbox, _world_id(ext)) == before
+    assert sandbox_writes(sandbox)["writes"] == []
+
+
+def test_a_lost_answer_is_resolved_by_reading_back_not_by_resending(
+    sandbox, google_account, alice, monkeypatch
+):
+    ext = _external(google_account)
+    rec = approved_budget(google_account, alice.approver, external_id=ext)
+    real = GoogleAdsClient.set_campaign_budgets
+
+    def applied_but_lost(self, changes, **kwargs):
+        real(self, changes, **kwargs)
+        raise OutcomeUnknown(
+            "connection reset after the mutate was sent", unknown=[c[0] for c in changes]
+        )
+
+    monkeypatch.setattr(GoogleAdsClient, "set_campaign_budgets", applied_but_lost)
+
+    done = execute_recommendation(rec.pk)
+
+    assert done.status == RecommendationStatus.EXECUTED
+    assert len(sandbox_writes(sandbox)["writes"]) == 1
+    assert ExecutionLog.objects.get(recommendation=rec).outcome == "reconciled"
+
+
+def test_audiences_are_not_a_google_change(google_account, alice):
+    campaign = Campaign.objects.filter(account=google_account).first()
+    rec = make_recommendation(
+        campaign,
+        kind="audience_suppress",
+        audience=make_audience(google_account),
+        current_value=None,
+        proposed_value=None,
+        status=RecommendationStatus.APPROVED,
+    )
+
+    done = execute_recommendation(rec.pk)
+
+    assert done.status == RecommendationStatus.BLOCKED
+    assert "unsupported" in done.outcome_detail
