@@ -34,8 +34,8 @@ def main() -> None:
     os.environ.setdefault("SQLITE_PATH", str(Path(tempfile.mkdtemp()) / "bench.sqlite3"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spectra.settings")
     os.environ.setdefault("LOG_LEVEL", "ERROR")
-    # The client-side limit must sit under the sandbox's 200 writes/s (reads count too).
-    os.environ.setdefault("PLATFORM_RATE_PER_SECOND", "400")
+    # The client-side limit sits just under the sandbox's 200 writes per second.
+    os.environ.setdefault("PLATFORM_RATE_PER_SECOND", "190")
     import django
 
     django.setup()
@@ -53,7 +53,7 @@ def main() -> None:
         RecommendationStatus,
     )
     from campaigns.services.accounts import account_set_credentials
-    from executors.execute import execute_approved
+    from executors.batch import execute_approved
     from executors.sandbox.process import SandboxProcess
     from executors.sync import sync_account
     from spectra.demo import SANDBOX_CREDENTIALS

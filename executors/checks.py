@@ -34,7 +34,26 @@ K = RecommendationKind
 CORRECTIVE = (Source.ROLLBACK, Source.SPEND_LIMIT)
 
 
-def execution_checks(rec: Recommendation, *, limits: PolicyLimits, now: datetime) -> Verdict:
+def executed_today(account, now: datetime, *, exclude_pk: int | None = None) -> int:
+    """Changes executed (or being executed) today in the account's own day."""
+    day_start = datetime.combine(
+        account_today(account, now), time(), tzinfo=ZoneInfo(account.time_zone)
+    )
+    return (
+        Recommendation.objects.filter(
+            account=account,
+            executed_at__gte=day_start,
+            status__in=[RecommendationStatus.EXECUTED, RecommendationStatus.EXECUTING],
+        )
+        .exclude(pk=exclude_pk)
+        .count()
+    )
+
+
+def execution_checks(
+    rec: Recommendation, *, limits: PolicyLimits, now: datetime, done_today: int | None = None
+) -> Verdict:
+    """`done_today` lets a batch count once instead of once per recommendation."""
     account, campaign = rec.account, rec.campaign
     stops_spending = rec.kind == K.PAUSE and rec.source == Source.SPEND_LIMIT
     if not execution_enabled() and not stops_spending:
@@ -88,17 +107,10 @@ def execution_checks(rec: Recommendation, *, limits: PolicyLimits, now: datetime
         if not verdict.ok:
             return verdict
     if limits.max_changes_per_run is not None and rec.source not in CORRECTIVE:
-        day_start = datetime.combine(
-            account_today(account, now), time(), tzinfo=ZoneInfo(account.time_zone)
-        )
         done = (
-            Recommendation.objects.filter(
-                account=account,
-                executed_at__gte=day_start,
-                status__in=[RecommendationStatus.EXECUTED, RecommendationStatus.EXECUTING],
-            )
-            .exclude(pk=rec.pk)
-            .count()
+            executed_today(rec.account, now, exclude_pk=rec.pk)
+            if done_today is None
+            else done_today
         )
         if done >= limits.max_changes_per_run:
             return Verdict(

@@ -417,20 +417,6 @@ def finish_executed(rec: Recommendation, *, actor, detail: str) -> Recommendatio
     return done
 
 
-def execute_approved(*, account, actor=None, limit: int | None = None) -> dict[str, int]:
-    """Carry out every APPROVED recommendation of an account, oldest decision first."""
-    counts: dict[str, int] = {}
-    ids = list(
-        Recommendation.objects.filter(account=account, status=R.APPROVED)
-        .order_by("decided_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    for rec_id in ids:
-        outcome = execute_recommendation(rec_id, actor=actor).status
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
-
-
 def reconcile(rec: Recommendation, *, actor, client=None) -> Recommendation:
     """Finish an EXECUTING recommendation whose worker died: read back, then decide.
 

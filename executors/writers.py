@@ -5,13 +5,15 @@ with the recommendation's idempotency key, and how to read the current value
 back (to refuse a change whose basis moved, and to reconcile after a crash).
 """
 
+import random
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from campaigns.models import AdAccount, Platform, Recommendation, RecommendationKind
 from executors.clients.adobe import WriteResult
-from executors.clients.errors import PlatformError
+from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.clients.factory import client_for
 
 K = RecommendationKind
@@ -77,6 +79,33 @@ class AdobeWriter:
         if rec.kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS):
             return self.client.audience(rec.audience.external_id)["status"]
         return self.client.campaign(rec.campaign.external_id)["status"]
+
+    def read_budgets(self, external_ids) -> dict[str, Decimal]:
+        wanted = set(external_ids)
+        return {
+            str(c["external_id"]): _decimal(c["daily_budget"])
+            for c in self.client.campaigns()
+            if str(c["external_id"]) in wanted
+        }
+
+    def send_budgets(self, items, *, concurrency: int, pace, attempts: int):
+        """One write per change, `concurrency` at a time, paced by the rate limit."""
+        futures = []
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for rec, prepared in items:
+                if not pace():
+                    outcome = BatchOutcome(
+                        prepared.action,
+                        prepared.describe(),
+                        unknown=True,
+                        error="not sent: no rate-limit capacity in time",
+                    )
+                    futures.append(outcome)
+                    continue
+                futures.append(
+                    pool.submit(_adobe_send_one, self, prepared, str(rec.idempotency_key), attempts)
+                )
+        return [f if isinstance(f, BatchOutcome) else f.result() for f in futures]
 
 
 def _decimal(value) -> Decimal | None:
@@ -184,6 +213,42 @@ class GoogleAdsWriter:
         ext = rec.campaign.external_id
         return self.client.current_statuses([ext]).get(ext)
 
+    def read_budgets(self, external_ids) -> dict[str, Decimal]:
+        return {k: _decimal(v) for k, v in self.client.current_budgets(list(external_ids)).items()}
+
+    def send_budgets(self, items, *, concurrency: int, pace, attempts: int):
+        """All changes in one call: the client sends batches of up to 10,000 operations."""
+        outcomes = {
+            rec.campaign.external_id: BatchOutcome(p.action, p.describe()) for rec, p in items
+        }
+        changes = [(rec.campaign.external_id, rec.proposed_value) for rec, _ in items]
+        started = time.monotonic()
+        try:
+            results, unknown = self.client.set_campaign_budgets(changes, partial_failure=True), []
+        except OutcomeUnknown as exc:
+            results, unknown = list(exc.completed), list(exc.unknown) + list(exc.unsent)
+        except PlatformError as exc:
+            for outcome in outcomes.values():
+                outcome.attempts.append((None, str(exc), None))
+                outcome.error, outcome.retryable = str(exc), exc.retryable
+            return [outcomes[rec.campaign.external_id] for rec, _ in items]
+        latency = int((time.monotonic() - started) * 1000)
+        for result in results:
+            outcome = outcomes[str(result.external_id)]
+            outcome.ok, outcome.error = result.ok, result.error
+            outcome.attempts.append(
+                (
+                    {"resourceName": result.resource_name} if result.ok else None,
+                    None if result.ok else result.error,
+                    latency,
+                )
+            )
+        for external_id in unknown:
+            outcome = outcomes[str(external_id)]
+            outcome.unknown, outcome.error = True, "no answer from Google; recovery reads it back"
+            outcome.attempts.append((None, outcome.error, latency))
+        return [outcomes[rec.campaign.external_id] for rec, _ in items]
+
 
 class UnsupportedChange(ValueError):
     """The platform has no such change (e.g. audiences on Google Ads)."""
@@ -195,3 +260,39 @@ def writer_for(account: AdAccount, client=None):
     if account.platform == Platform.GOOGLE_ADS:
         return GoogleAdsWriter(account, client)
     raise NotImplementedError(f"No writer for platform {account.platform!r}.")
+
+
+@dataclass
+class BatchOutcome:
+    """What happened to one change of a batch: every attempt, and how it ended."""
+
+    action: str
+    request: dict
+    attempts: list = field(default_factory=list)  # (response | None, error | None, latency_ms)
+    ok: bool = False
+    unknown: bool = False  # sent (or not sent) without a usable answer: recovery reads back
+    retryable: bool = False
+    error: str = ""
+
+
+def _adobe_send_one(writer, prepared, key, attempts) -> BatchOutcome:
+    outcome = BatchOutcome(prepared.action, prepared.describe())
+    for attempt in range(1, attempts + 1):
+        started = time.monotonic()
+        try:
+            result = writer.send(prepared, key=key)
+        except PlatformError as exc:
+            latency = int((time.monotonic() - started) * 1000)
+            outcome.attempts.append(
+                (exc.body if isinstance(exc.body, dict) else None, str(exc), latency)
+            )
+            outcome.error, outcome.retryable = str(exc), exc.retryable
+            if not exc.retryable or attempt == attempts:
+                return outcome
+            # Full jitter, at least what the platform asked for; the key makes resending safe.
+            time.sleep(max(exc.retry_after or 0, random.uniform(0, min(20, 0.25 * 2**attempt))))
+            continue
+        outcome.attempts.append((result.response, None, result.latency_ms))
+        outcome.ok, outcome.error = True, ""
+        return outcome
+    return outcome

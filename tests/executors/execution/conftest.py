@@ -5,10 +5,14 @@ from decimal import Decimal
 import pytest
 import requests
 
+from campaigns.actors import system_user
 from campaigns.models import Campaign, ExecutionMode, Recommendation, RecommendationKind
+from campaigns.services.accounts import account_set_credentials
 from campaigns.services.recommendations import recommendation_approve
+from executors.clients.google_ads import forget_cached_tokens
 from executors.sync import sync_account
 from tests.executors.conftest import WINDOW
+from tests.factories import make_account
 
 
 @pytest.fixture
@@ -40,3 +44,20 @@ def sandbox_writes(sandbox) -> dict:
 def platform_budget(sandbox, external_id: str) -> Decimal:
     world = sandbox.world
     return Decimal(str(world.campaign(world.campaign_index(external_id))["budget"]["allocated"]))
+
+
+@pytest.fixture
+def google_account(sandbox, alice):
+    forget_cached_tokens()
+    account = make_account(
+        alice.org,
+        platform="google_ads",
+        external_id="123-456-7890",
+        api_base_url=sandbox.base_url.rstrip("/") + "/googleads/",
+        execution_mode=ExecutionMode.LIVE,
+    )
+    account = account_set_credentials(
+        account=account, actor=system_user(), values=sandbox.app.google.config.credentials()
+    )
+    sync_account(account=account, date_from=WINDOW[0], date_to=WINDOW[1])
+    return account

@@ -1,35 +1,12 @@
 """The executor on Google Ads: mutates, validate_only dry runs, read-back of lost answers."""
 
-import pytest
-
-from campaigns.actors import system_user
 from campaigns.models import Campaign, ExecutionMode, RecommendationStatus
-from campaigns.services.accounts import account_set_credentials
 from executors.clients.errors import OutcomeUnknown
-from executors.clients.google_ads import GoogleAdsClient, forget_cached_tokens
+from executors.clients.google_ads import GoogleAdsClient
 from executors.execute import execute_recommendation
 from executors.models import ExecutionLog
-from executors.sync import sync_account
-from tests.executors.conftest import WINDOW
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
-from tests.factories import make_account, make_audience, make_recommendation
-
-
-@pytest.fixture
-def google_account(sandbox, alice):
-    forget_cached_tokens()
-    account = make_account(
-        alice.org,
-        platform="google_ads",
-        external_id="123-456-7890",
-        api_base_url=sandbox.base_url.rstrip("/") + "/googleads/",
-        execution_mode=ExecutionMode.LIVE,
-    )
-    account = account_set_credentials(
-        account=account, actor=system_user(), values=sandbox.app.google.config.credentials()
-    )
-    sync_account(account=account, date_from=WINDOW[0], date_to=WINDOW[1])
-    return account
+from tests.factories import make_audience, make_recommendation
 
 
 def _external(account) -> str:
