@@ -1,4 +1,6 @@
-"""Benchmark: 5,000 approved budget changes executed against the sandbox (Adobe path).
+"""Benchmark: 5,000 approved budget changes executed against the sandbox.
+
+    .venv/bin/python bench/execute.py [--platform adobe|google_ads]
 
     .venv/bin/python bench/execute.py [--changes 5000] [--workers 8] [--latency-ms 20]
 
@@ -24,12 +26,28 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+MUTATES: list[int] = []
+_request = requests.Session.request
+
+
+def _counting_request(self, method, url, *args, **kwargs):
+    """Count the Google mutate requests (and their operations) this process sends."""
+    body = kwargs.get("json") or {}
+    if url.endswith(":mutate") and not body.get("validateOnly"):
+        MUTATES.append(len(body.get("operations", [])))
+    return _request(self, method, url, *args, **kwargs)
+
+
+requests.Session.request = _counting_request
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--changes", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--latency-ms", type=int, default=20)
     parser.add_argument("--write-limit", type=float, default=200)
+    parser.add_argument("--platform", choices=["adobe", "google_ads"], default="adobe")
     args = parser.parse_args()
     os.environ.setdefault("SQLITE_PATH", str(Path(tempfile.mkdtemp()) / "bench.sqlite3"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spectra.settings")
@@ -67,12 +85,24 @@ def main() -> None:
         base = sandbox.base_url.rstrip("/")
         org = Organization.objects.create(name="Bench", slug="bench-execute")
         GuardrailPolicy.objects.create(organization=org, max_changes_per_run=None)
-        account = make_account(
-            org, api_base_url=sandbox.base_url, execution_mode=ExecutionMode.LIVE
-        )
-        account = account_set_credentials(
-            account=account, actor=system_user(), values=SANDBOX_CREDENTIALS
-        )
+        if args.platform == "google_ads":
+            from executors.sandbox.google_auth import GoogleAdsConfig
+
+            config = GoogleAdsConfig()
+            account = make_account(
+                org,
+                platform="google_ads",
+                external_id=config.customer_id,
+                api_base_url=f"{base}/googleads/",
+                execution_mode=ExecutionMode.LIVE,
+            )
+            credentials = config.credentials()
+        else:
+            account = make_account(
+                org, api_base_url=sandbox.base_url, execution_mode=ExecutionMode.LIVE
+            )
+            credentials = SANDBOX_CREDENTIALS
+        account = account_set_credentials(account=account, actor=system_user(), values=credentials)
         sync_account(account=account, date_from=start, date_to=start + timedelta(days=1))
         actor = system_user()
         Recommendation.objects.bulk_create(
@@ -126,7 +156,7 @@ def main() -> None:
         )
         executed = statuses.get(RecommendationStatus.EXECUTED, 0)
         print(
-            f"Adobe path: {args.changes:,} budget changes, {args.workers} workers, "
+            f"{args.platform} path: {args.changes:,} budget changes, {args.workers} workers, "
             f"{args.latency_ms} ms latency, sandbox limit {args.write_limit:g} writes/s"
         )
         print(f"  {executed:,} executed in {seconds:.1f}s = {executed / seconds:,.0f} changes/s")
@@ -134,6 +164,8 @@ def main() -> None:
             f"  platform writes {len(keys):,}, distinct keys {len(set(keys)):,}, "
             f"sandbox duplicates {writes['duplicates']}, outcomes {statuses}"
         )
+        if args.platform == "google_ads":
+            print(f"  Google mutate requests sent: {len(MUTATES)} (operations each: {MUTATES})")
         if errors:
             print(f"  worker errors: {errors[:3]}")
 
