@@ -27,6 +27,7 @@ from campaigns.guardrails import limits_of
 from campaigns.models import (
     AlertKind,
     AudienceStatus,
+    Campaign,
     CampaignStatus,
     ExecutionMode,
     Recommendation,
@@ -473,4 +474,20 @@ def recover_executions(*, actor=None, now: datetime | None = None) -> int:
                 campaign_unlock(
                     campaign=rec.campaign, actor=actor, reason=f"Recovered recommendation #{rec_id}"
                 )
+    _release_expired_leases(actor, now)
     return len(stale)
+
+
+def _release_expired_leases(actor, now) -> None:
+    """A dead worker's other marks: turns on APPROVED rows and campaign locks it held."""
+    Recommendation.objects.filter(status=R.APPROVED, lease_expires_at__lt=now).update(
+        lease_expires_at=None
+    )
+    for campaign in Campaign.objects.filter(
+        status=CampaignStatus.OPTIMIZING, lock_expires_at__lt=now
+    ):
+        campaign_unlock(
+            campaign=campaign,
+            actor=actor,
+            reason="Lock released: its writer stopped before finishing",
+        )
