@@ -6,6 +6,7 @@ from django.contrib import admin
 from campaigns.admin.base import ReadOnlyAdminMixin, ScopedTabularInline, TenantScopedAdmin
 from campaigns.admin.display import CAMPAIGN_STATUS_COLOURS, money, status_badge
 from campaigns.admin.filters import account_filter
+from campaigns.admin.rollback import CampaignVersionsMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
 from campaigns.models import AdGroup, Audience, BudgetPool, Campaign
 from campaigns.services.admin_support import budget_pool_save
@@ -57,7 +58,7 @@ class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(TransitionButtonsMixin, TenantScopedAdmin):
+class CampaignAdmin(CampaignVersionsMixin, TransitionButtonsMixin, TenantScopedAdmin):
     form = CampaignLimitsForm
     list_display = [
         "name",

@@ -14,6 +14,7 @@ from campaigns.admin.display import (
     value_change,
 )
 from campaigns.admin.filters import account_filter
+from campaigns.admin.rollback import RecommendationRollbackMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
 from campaigns.models import Recommendation, RecommendationKind
 from campaigns.services.errors import ServiceError
@@ -54,7 +55,9 @@ def describe_change(rec: Recommendation) -> str:
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(TransitionButtonsMixin, ReadOnlyAdminMixin, TenantScopedAdmin):
+class RecommendationAdmin(
+    RecommendationRollbackMixin, TransitionButtonsMixin, ReadOnlyAdminMixin, TenantScopedAdmin
+):
     list_display = [
         "id",
         "target",

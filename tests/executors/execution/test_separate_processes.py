@@ -36,7 +36,7 @@ from tests.executors.conftest import START
 from tests.executors.execution.conftest import sandbox_writes
 from tests.factories import make_account
 
-CHANGES = 300
+CHANGES = 500
 
 
 def _database_env() -> dict:
