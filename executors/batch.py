@@ -227,7 +227,7 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
     outcomes = writer.send_budgets(
         [(rec, writer.prepare(rec)) for rec in claimed],
         concurrency=concurrency,
-        pace=lambda: acquire(account, 1, timeout=RATE_WAIT_S),
+        pace=lambda n: acquire(account, n, timeout=RATE_WAIT_S),
         attempts=WRITE_ATTEMPTS,
     )
     _record(account, claimed, outcomes, actor, count)

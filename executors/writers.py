@@ -17,6 +17,7 @@ from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.clients.factory import client_for
 
 K = RecommendationKind
+PACE_CHUNK = 10
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,17 @@ class AdobeWriter:
         }
 
     def send_budgets(self, items, *, concurrency: int, pace, attempts: int):
-        """One write per change, `concurrency` at a time, paced by the rate limit."""
-        futures = []
+        """One write per change, `concurrency` at a time, paced by the rate limit.
+
+        Capacity is taken PACE_CHUNK operations at a time: one shared-counter update
+        per ten writes instead of per write, the same average rate.
+        """
+        futures, allowed = [], False
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for rec, prepared in items:
-                if not pace():
+            for index, (rec, prepared) in enumerate(items):
+                if index % PACE_CHUNK == 0:
+                    allowed = pace(min(PACE_CHUNK, len(items) - index))
+                if not allowed:
                     outcome = BatchOutcome(
                         prepared.action,
                         prepared.describe(),
