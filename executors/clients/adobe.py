@@ -173,40 +173,15 @@ class AdobeClient:
     # --- reads ----------------------------------------------------------------
     def campaigns(self) -> Iterator[CampaignRecord]:
         for raw in self._pages("campaigns", "campaigns"):
-            budget = raw.get("budget") if isinstance(raw.get("budget"), dict) else {}
-            yield CampaignRecord(
-                external_id=raw.get("id"),
-                name=raw.get("name"),
-                status=raw.get("status"),
-                daily_budget=budget.get("allocated"),
-                currency=budget.get("currency"),
-                raw=raw,
-            )
+            yield _campaign_record(raw)
 
     def ad_groups(self) -> Iterator[AdGroupRecord]:
         for raw in self._pages("adGroups", "adGroups"):
-            yield AdGroupRecord(
-                external_id=raw.get("id"),
-                campaign_external_id=raw.get("campaignId"),
-                name=raw.get("name"),
-                status=raw.get("status"),
-                bid=raw.get("averageBid"),
-                quality_score=raw.get("qualityScore"),
-                raw=raw,
-            )
+            yield _ad_group_record(raw)
 
     def audiences(self) -> Iterator[AudienceRecord]:
         for raw in self._pages("data/core/ups/segment/definitions", "segments"):
-            status = raw.get("status")
-            yield AudienceRecord(
-                external_id=raw.get("id"),
-                name=raw.get("name"),
-                status={"active": "active", "inactive": "suppressed"}.get(status, status),
-                intent_score=raw.get("intentScore"),
-                fatigue_score=raw.get("fatigueScore"),
-                estimated_profiles=raw.get("estimatedProfiles"),
-                raw=raw,
-            )
+            yield _audience_record(raw)
 
     def performance(
         self, date_from: date, date_to: date, *, include_today: bool = False
@@ -230,43 +205,18 @@ class AdobeClient:
 
     # --- single reads (reconciliation) ------------------------------------------
     def campaign(self, external_id: str) -> CampaignRecord:
-        raw = self._request("GET", f"campaigns/{quote(external_id)}", retry=self.read_retry)
-        budget = raw.get("budget") if isinstance(raw.get("budget"), dict) else {}
-        return CampaignRecord(
-            external_id=raw.get("id"),
-            name=raw.get("name"),
-            status=raw.get("status"),
-            daily_budget=budget.get("allocated"),
-            currency=budget.get("currency"),
-            raw=raw,
+        return _campaign_record(
+            self._request("GET", f"campaigns/{quote(external_id)}", retry=self.read_retry)
         )
 
     def ad_group(self, external_id: str) -> AdGroupRecord:
-        raw = self._request("GET", f"adGroups/{quote(external_id)}", retry=self.read_retry)
-        return AdGroupRecord(
-            external_id=raw.get("id"),
-            campaign_external_id=raw.get("campaignId"),
-            name=raw.get("name"),
-            status=raw.get("status"),
-            bid=raw.get("averageBid"),
-            quality_score=raw.get("qualityScore"),
-            raw=raw,
+        return _ad_group_record(
+            self._request("GET", f"adGroups/{quote(external_id)}", retry=self.read_retry)
         )
 
     def audience(self, external_id: str) -> AudienceRecord:
-        raw = self._request(
-            "GET", f"data/core/ups/segment/definitions/{quote(external_id)}", retry=self.read_retry
-        )
-        status = raw.get("status")
-        return AudienceRecord(
-            external_id=raw.get("id"),
-            name=raw.get("name"),
-            status={"active": "active", "inactive": "suppressed"}.get(status, status),
-            intent_score=raw.get("intentScore"),
-            fatigue_score=raw.get("fatigueScore"),
-            estimated_profiles=raw.get("estimatedProfiles"),
-            raw=raw,
-        )
+        path = f"data/core/ups/segment/definitions/{quote(external_id)}"
+        return _audience_record(self._request("GET", path, retry=self.read_retry))
 
     # --- writes (the seed's three calls); every one carries the idempotency key -----
     # Adobe deduplicates by key, so retrying a write whose outcome is unknown
@@ -318,3 +268,43 @@ class AdobeClient:
         """Send one prepared write (see the *_request builders) with its idempotency key."""
         method, path, body = request
         return self._write(method, path, body, key)
+
+
+# --- Adobe shapes → neutral records (values judged later, by sync) ---------------
+
+
+def _campaign_record(raw: dict) -> CampaignRecord:
+    budget = raw.get("budget") if isinstance(raw.get("budget"), dict) else {}
+    return CampaignRecord(
+        external_id=raw.get("id"),
+        name=raw.get("name"),
+        status=raw.get("status"),
+        daily_budget=budget.get("allocated"),
+        currency=budget.get("currency"),
+        raw=raw,
+    )
+
+
+def _ad_group_record(raw: dict) -> AdGroupRecord:
+    return AdGroupRecord(
+        external_id=raw.get("id"),
+        campaign_external_id=raw.get("campaignId"),
+        name=raw.get("name"),
+        status=raw.get("status"),
+        bid=raw.get("averageBid"),
+        quality_score=raw.get("qualityScore"),
+        raw=raw,
+    )
+
+
+def _audience_record(raw: dict) -> AudienceRecord:
+    status = raw.get("status")
+    return AudienceRecord(
+        external_id=raw.get("id"),
+        name=raw.get("name"),
+        status={"active": "active", "inactive": "suppressed"}.get(status, status),
+        intent_score=raw.get("intentScore"),
+        fatigue_score=raw.get("fatigueScore"),
+        estimated_profiles=raw.get("estimatedProfiles"),
+        raw=raw,
+    )

@@ -1,11 +1,9 @@
 """Two writers racing on one campaign or recommendation: exactly one wins, nothing is lost."""
 
-import threading
-import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django_fsm import ConcurrentTransition
 
 from campaigns.actors import system_user
@@ -13,53 +11,10 @@ from campaigns.models import Campaign, CampaignStatus, RecommendationStatus
 from campaigns.services.campaigns import campaign_pause
 from campaigns.services.errors import TransitionRefused
 from campaigns.services.recommendations import recommendation_claim
+from tests.concurrency import race
 from tests.factories import make_recommendation
 
 S = CampaignStatus
-
-
-def _waiting_on_table_locks(target):
-    """Call `target`, waiting out SQLite shared-cache table locks like the busy timeout would.
-
-    The test database is SQLite in memory with a shared cache: a second writer
-    gets "database table is locked" at once instead of queueing on the busy
-    timeout as it does on the file database (WAL, IMMEDIATE) Spectra runs on.
-    Retrying the whole call (its transaction was rolled back) is what that wait
-    amounts to; every other error is returned to the test.
-    """
-    for _ in range(200):
-        try:
-            return target()
-        except OperationalError as exc:
-            if "database table is locked" not in str(exc):
-                raise
-            time.sleep(0.01)
-    raise AssertionError("the database stayed locked for 2 s")
-
-
-def _race(target, n: int = 2) -> list:
-    """Run `target()` in `n` threads released together; return each result or exception."""
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[i] = (
-                _waiting_on_table_locks(target) if connection.vendor == "sqlite" else target()
-            )
-        except Exception as exc:  # reported to the test, never swallowed
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a racing thread hung"
-    return results
 
 
 def test_a_stale_copy_cannot_overwrite_a_transition_made_meanwhile(alice):
@@ -103,7 +58,7 @@ def test_two_workers_claiming_the_same_recommendation_get_exactly_one_win(alice)
     rec = make_recommendation(alice.campaign, status=RecommendationStatus.APPROVED)
     actor = system_user()
 
-    results = _race(
+    results = race(
         lambda: recommendation_claim(recommendation=rec, actor=actor, lease=timedelta(minutes=5))
     )
 
@@ -117,7 +72,7 @@ def test_two_workers_claiming_the_same_recommendation_get_exactly_one_win(alice)
 def test_two_people_pausing_the_same_campaign_at_once_pause_it_once(alice):
     campaign = Campaign.objects.get(pk=alice.campaign.pk)
 
-    results = _race(
+    results = race(
         lambda: campaign_pause(campaign=campaign, actor=alice.analyst, reason="Spend spike")
     )
 

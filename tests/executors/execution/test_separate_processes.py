@@ -67,6 +67,11 @@ def _worker(account) -> subprocess.Popen:
     )
 
 
+def _finish(worker: subprocess.Popen) -> None:
+    _, err = worker.communicate(timeout=300)
+    assert worker.returncode == 0, err.decode()[-2000:]
+
+
 @pytest.fixture
 def big_account(alice):
     forget_cached_tokens()
@@ -119,23 +124,9 @@ def _assert_each_change_applied_once(sandbox, account):
 def test_three_worker_processes_write_every_change_exactly_once(big_account):
     sandbox, account = big_account
 
-    workers = [_worker(account) for _ in range(3)]
-    for worker in workers:
-        _, err = worker.communicate(timeout=300)
-        assert worker.returncode == 0, err.decode()[-2000:]
-    subprocess.run(
-        [
-            sys.executable,
-            str(settings.BASE_DIR / "manage.py"),
-            "execute",
-            "--account",
-            str(account.pk),
-        ],
-        env=_database_env(),
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )  # whatever waited on a lock
+    for worker in [_worker(account) for _ in range(3)]:
+        _finish(worker)
+    _finish(_worker(account))  # whatever waited on a lock
 
     _assert_each_change_applied_once(sandbox, account)
 
@@ -162,22 +153,7 @@ def test_a_worker_killed_mid_batch_is_recovered_without_duplicates(big_account):
     ]
     if leases:  # as if recovery ran once the dead worker's leases had run out
         recover_executions(now=max(leases) + timedelta(seconds=1))
-    rerun = _worker(account)
-    _, err = rerun.communicate(timeout=300)
-    assert rerun.returncode == 0, err.decode()[-2000:]
-    # Anything that waited on a lock during the rerun goes in one more round.
-    subprocess.run(
-        [
-            sys.executable,
-            str(settings.BASE_DIR / "manage.py"),
-            "execute",
-            "--account",
-            str(account.pk),
-        ],
-        env=_database_env(),
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    _finish(_worker(account))
+    _finish(_worker(account))  # anything that waited on a lock during the rerun
 
     _assert_each_change_applied_once(sandbox, account)
