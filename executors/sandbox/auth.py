@@ -31,6 +31,37 @@ class TokenError(Exception):
         return {"error": self.error, "error_description": self.description}
 
 
+class TokenStore:
+    """Issued bearer tokens and their expiry, shared by the Adobe and Google issuers."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, float] = {}  # token -> expiry (monotonic seconds)
+        self._lock = threading.Lock()
+
+    def add(self, token: str, ttl: float) -> None:
+        now = time.monotonic()
+        with self._lock:
+            # Drop expired tokens so a long-running server does not accumulate them.
+            self._tokens = {t: exp for t, exp in self._tokens.items() if exp > now}
+            self._tokens[token] = now + ttl
+
+    def expire_all(self) -> int:
+        """Expire every issued token (control API); returns how many were live."""
+        now = time.monotonic()
+        with self._lock:
+            live = sum(1 for exp in self._tokens.values() if exp > now)
+            self._tokens = {t: now - 1 for t in self._tokens}
+        return live
+
+    def check(self, token: str) -> str | None:
+        """None if the token is valid, else 'unknown' or 'expired'."""
+        with self._lock:
+            expiry = self._tokens.get(token)
+        if expiry is None:
+            return "unknown"
+        return "expired" if expiry <= time.monotonic() else None
+
+
 class TokenIssuer:
     """Issues and checks bearer tokens for one client id / secret pair."""
 
@@ -38,8 +69,8 @@ class TokenIssuer:
         self.client_id = client_id
         self._client_secret = client_secret
         self.ttl = float(ttl)
-        self._tokens: dict[str, float] = {}  # token -> expiry (monotonic seconds)
-        self._lock = threading.Lock()
+        self.store = TokenStore()
+        self.expire_all, self.check = self.store.expire_all, self.store.check
 
     def issue(self, form: Mapping[str, str]) -> dict:
         """Answer a client-credentials token request, or raise TokenError."""
@@ -61,32 +92,12 @@ class TokenIssuer:
         if not secrets.compare_digest(secret.encode(), self._client_secret.encode()):
             raise TokenError(401, "invalid_client", "client_secret is not valid for this client")
         token = secrets.token_urlsafe(32)
-        now = time.monotonic()
-        with self._lock:
-            # Drop expired tokens so a long-running server does not accumulate them.
-            self._tokens = {t: exp for t, exp in self._tokens.items() if exp > now}
-            self._tokens[token] = now + self.ttl
+        self.store.add(token, self.ttl)
         return {
             "access_token": token,
             "token_type": "bearer",
             "expires_in": max(math.ceil(self.ttl), 1),
         }
-
-    def expire_all(self) -> int:
-        """Expire every issued token (control API); returns how many were live."""
-        now = time.monotonic()
-        with self._lock:
-            live = sum(1 for exp in self._tokens.values() if exp > now)
-            self._tokens = {t: now - 1 for t in self._tokens}
-        return live
-
-    def check(self, token: str) -> str | None:
-        """None if the token is valid, else 'unknown' or 'expired'."""
-        with self._lock:
-            expiry = self._tokens.get(token)
-        if expiry is None:
-            return "unknown"
-        return "expired" if expiry <= time.monotonic() else None
 
 
 def authenticate(

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 import secrets
-import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from executors.sandbox.auth import TokenStore
 from executors.sandbox.google_errors import GoogleAdsError, OAuthError, failure
 
 DEFAULT_GOOGLE_TOKEN_TTL = 3599.0  # seconds; what Google's OAuth server issues
@@ -49,8 +48,8 @@ class GoogleTokenIssuer:
 
     def __init__(self, config: GoogleAdsConfig):
         self.config = config
-        self._tokens: dict[str, float] = {}  # token -> expiry (monotonic seconds)
-        self._lock = threading.Lock()
+        self.store = TokenStore()
+        self.expire_all, self.check = self.store.expire_all, self.store.check
 
     def issue(self, form: Mapping[str, str]) -> dict:
         """Answer a token request, or raise OAuthError in Google's words."""
@@ -73,32 +72,13 @@ class GoogleTokenIssuer:
         if not secrets.compare_digest(refresh_token.encode(), self.config.refresh_token.encode()):
             raise OAuthError(400, "invalid_grant", "Token has been expired or revoked.")
         token = "ya29.sbx-" + secrets.token_urlsafe(32)
-        now = time.monotonic()
-        with self._lock:
-            self._tokens = {t: exp for t, exp in self._tokens.items() if exp > now}
-            self._tokens[token] = now + self.config.token_ttl
+        self.store.add(token, self.config.token_ttl)
         return {
             "access_token": token,
             "expires_in": max(math.ceil(self.config.token_ttl), 1),
             "scope": "https://www.googleapis.com/auth/adwords",
             "token_type": "Bearer",
         }
-
-    def expire_all(self) -> int:
-        """Expire every issued token; returns how many were live."""
-        now = time.monotonic()
-        with self._lock:
-            live = sum(1 for exp in self._tokens.values() if exp > now)
-            self._tokens = {t: now - 1 for t in self._tokens}
-        return live
-
-    def check(self, token: str) -> str | None:
-        """None if the token is valid, else 'unknown' or 'expired'."""
-        with self._lock:
-            expiry = self._tokens.get(token)
-        if expiry is None:
-            return "unknown"
-        return "expired" if expiry <= time.monotonic() else None
 
 
 def _unauthenticated(code: str, message: str) -> GoogleAdsError:
