@@ -55,6 +55,7 @@ ADMIN = APPROVER | {
     "campaigns.add_adaccount",
     "campaigns.change_adaccount",
     "campaigns.change_execution_mode",
+    "campaigns.flip_execution_switch",
     "campaigns.add_guardrailpolicy",
     "campaigns.change_guardrailpolicy",
     "campaigns.change_quarantinedrow",

@@ -26,7 +26,7 @@ from campaigns.models import (
     RecommendationStatus,
     Source,
 )
-from executors.switch import execution_enabled
+from campaigns.switches import writes_allowed
 from executors.windows import account_today
 
 K = RecommendationKind
@@ -56,10 +56,11 @@ def execution_checks(
     """`done_today` lets a batch count once instead of once per recommendation."""
     account, campaign = rec.account, rec.campaign
     stops_spending = rec.kind == K.PAUSE and rec.source == Source.SPEND_LIMIT
-    if not execution_enabled() and not stops_spending:
+    switch = writes_allowed(account.organization_id)
+    if not switch.enabled and not stops_spending:
         # The switch stops every write that could spend — but not the pause of a
         # campaign past its spend limit, which is what the switch is there to protect.
-        return Verdict(False, "kill_switch", "platform writes are switched off globally")
+        return Verdict(False, "kill_switch", switch.reason)
     if account.execution_mode == ExecutionMode.READ_ONLY:
         return Verdict(False, "read_only", f"account '{account}' is read-only")
     if (

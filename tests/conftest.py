@@ -39,6 +39,16 @@ def _tenant(name: str):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_switch_cache():
+    """The kill-switch cache lives per process; a test must not see the last one's."""
+    from campaigns.switches import forget_switches
+
+    forget_switches()
+    yield
+    forget_switches()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Every test builds two tenants with four users each; PBKDF2 would cost seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -24,6 +24,7 @@ from campaigns.models.recommendations import (
     Risk,
     Source,
 )
+from campaigns.models.switch import ExecutionSwitch
 from campaigns.models.tenancy import Membership, Organization, Role
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "CampaignStatus",
     "DailyMetric",
     "ExecutionMode",
+    "ExecutionSwitch",
     "GuardrailPolicy",
     "Membership",
     "Organization",

@@ -44,6 +44,10 @@ class Alert(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # E-mail and the organization's webhook are told once per alert; a failure to
+    # tell is kept here (and retried by the notifier), never raised at the raiser.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    notification_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

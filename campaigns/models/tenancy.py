@@ -11,11 +11,30 @@ class Organization(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     webhook_url = models.URLField(blank=True, help_text="Optional: alerts are POSTed here.")
+    # The organization's own kill switch (its admins flip it; the global one is
+    # ExecutionSwitch, for Spectra's operators). History says who and why.
+    execution_enabled = models.BooleanField(
+        default=True, help_text="Off: Spectra writes nothing to this organization's platforms."
+    )
+    # Quotas keep one tenant from crowding out the others (API, accounts, workers).
+    api_requests_per_minute = models.PositiveIntegerField(
+        default=600, help_text="API requests per minute across the organization's tokens."
+    )
+    max_accounts = models.PositiveIntegerField(
+        default=50, help_text="Ad accounts the organization may connect."
+    )
+    max_concurrent_executions = models.PositiveIntegerField(
+        default=4, help_text="Execution tasks of this organization running at once."
+    )
+    max_concurrent_cycles = models.PositiveIntegerField(
+        default=2, help_text="Accounts of this organization in the daily cycle at once."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        permissions = [("flip_execution_switch", "Can switch platform writes on or off")]
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,61 @@
+"""Reading the kill switches, as the executor checks them before every write.
+
+Three switches, any of which stops writes: the environment
+(`SPECTRA_EXECUTION_ENABLED`, for operators without a database), the global
+`ExecutionSwitch` row (Spectra's operators, from the console) and the
+organization's own `execution_enabled` (its admins). The database answers are
+kept for at most `TTL` seconds per process so a batch of thousands of changes
+does not ask thousands of times; a flip in this process is seen at once, in
+another within `TTL`.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+TTL = 1.0
+
+_cache: dict = {}
+
+
+@dataclass(frozen=True)
+class SwitchState:
+    enabled: bool
+    reason: str = ""
+
+
+def forget_switches() -> None:
+    _cache.clear()
+
+
+def _load() -> dict:
+    from campaigns.models import ExecutionSwitch, Organization
+
+    now = time.monotonic()
+    if _cache.get("at", -TTL) + TTL > now:
+        return _cache
+    row = ExecutionSwitch.objects.filter(pk=ExecutionSwitch.SINGLETON_PK).first()
+    _cache.clear()
+    _cache.update(
+        at=now,
+        global_on=row is None or row.enabled,
+        global_reason=row.reason if row else "",
+        orgs_off=set(
+            Organization.objects.filter(execution_enabled=False).values_list("pk", flat=True)
+        ),
+    )
+    return _cache
+
+
+def writes_allowed(organization_id: int | None = None) -> SwitchState:
+    """May Spectra write to platforms now (for this organization)? With the reason if not."""
+    if not settings.SPECTRA_EXECUTION_ENABLED:
+        return SwitchState(False, "platform writes are switched off in the environment")
+    state = _load()
+    if not state["global_on"]:
+        why = f": {state['global_reason']}" if state["global_reason"] else ""
+        return SwitchState(False, f"platform writes are switched off globally{why}")
+    if organization_id is not None and organization_id in state["orgs_off"]:
+        return SwitchState(False, "platform writes are switched off for this organization")
+    return SwitchState(True)
