@@ -35,22 +35,53 @@ SEVERITY_COLOURS = {"info": "#0d6efd", "warning": "#b35c00", "critical": "#dc354
 EXECUTION_MODE_COLOURS = {"read_only": "#6c757d", "dry_run": "#5b6abf", "live": "#dc3545"}
 
 
-def money(value: Decimal | None, currency: str) -> str:
-    """₹5,000.00 for rupees, 'USD 5,000.00' for any other currency; '—' for no value."""
+# Currencies written with Indian digit grouping (lakh, crore): ₹12,34,567.00.
+INDIAN_GROUPING = {"INR"}
+
+
+def _group(digits: str, indian: bool) -> str:
+    """'1234567' → '1,234,567', or '12,34,567' in Indian grouping (threes, then twos)."""
+    if not indian or len(digits) <= 3:
+        return f"{int(digits):,}"
+    head, tail = digits[:-3], digits[-3:]
+    pairs = []
+    while len(head) > 2:
+        head, pairs = head[:-2], [head[-2:], *pairs]
+    return ",".join([head, *pairs, tail])
+
+
+def money(value: Decimal | None, currency: str, *, whole: bool = False) -> str:
+    """₹5,00,000.00 for rupees (lakh/crore grouping), 'USD 500,000.00' otherwise; '—' for none.
+
+    `whole` drops the minor unit when it is zero (₹5,00,000), for amounts
+    that are read at a glance, such as a change in a list.
+    """
     if value is None:
         return "—"
+    sign = "-" if value < 0 else ""
+    units, minor = f"{abs(value):.2f}".split(".")
+    amount = _group(units, currency in INDIAN_GROUPING)
+    if not (whole and minor == "00"):
+        amount += f".{minor}"
     symbol = CURRENCY_SYMBOLS.get(currency)
-    amount = f"{value:,.2f}"
-    return f"{symbol}{amount}" if symbol else f"{currency} {amount}"
+    return f"{sign}{symbol}{amount}" if symbol else f"{currency} {sign}{amount}"
+
+
+def percent_change(current: Decimal | None, proposed: Decimal | None) -> str:
+    """'+20 %', '-12.5 %'; '' when undefined (no current value, or zero)."""
+    if current in (None, 0) or proposed is None:
+        return ""
+    pct = (proposed - current) / current * 100
+    text = f"{pct:+.1f}"
+    return f"{text.removesuffix('.0')} %"
 
 
 def value_change(current: Decimal | None, proposed: Decimal | None, currency: str) -> str:
-    """'₹5,000.00 → ₹6,000.00 (+20.0 %)'; the percentage only when it is defined."""
-    text = f"{money(current, currency)} → {money(proposed, currency)}"
-    if current not in (None, 0) and proposed is not None:
-        pct = (proposed - current) / current * 100
-        text += f" ({pct:+.1f} %)"
-    return text
+    """'₹5,00,000 → ₹6,00,000 (+20 %)'; paise shown only when there are any."""
+    whole = all(v is None or v == v.to_integral_value() for v in (current, proposed))
+    text = f"{money(current, currency, whole=whole)} → {money(proposed, currency, whole=whole)}"
+    pct = percent_change(current, proposed)
+    return f"{text} ({pct})" if pct else text
 
 
 def badge(label: str, colour: str):

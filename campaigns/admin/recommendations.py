@@ -42,7 +42,7 @@ MAX_REFUSALS_LISTED = 10
 
 
 def describe_change(rec: Recommendation) -> str:
-    """The change in words, e.g. '₹5,000.00 → ₹6,000.00 (+20.0 %)'."""
+    """The change in words, e.g. '₹5,00,000 → ₹6,00,000 (+20 %)'."""
     if rec.kind == K.BUDGET:
         return value_change(rec.current_value, rec.proposed_value, rec.account.currency)
     if rec.kind == K.BID:

@@ -13,14 +13,24 @@ def test_rupees_get_their_sign_and_other_currencies_their_code():
     assert money(None, "INR") == "—"
 
 
+def test_rupees_are_grouped_in_lakhs_and_crores():
+    assert money(Decimal("500000"), "INR") == "₹5,00,000.00"
+    assert money(Decimal("123456789.5"), "INR") == "₹12,34,56,789.50"
+    assert money(Decimal("-150000"), "INR") == "-₹1,50,000.00"
+    assert money(Decimal("999"), "INR") == "₹999.00"
+    assert money(Decimal("500000"), "USD") == "USD 500,000.00"
+
+
 def test_a_change_reads_as_before_arrow_after_and_percentage():
-    assert value_change(Decimal("5000"), Decimal("6000"), "INR") == (
-        "₹5,000.00 → ₹6,000.00 (+20.0 %)"
+    assert value_change(Decimal("500000"), Decimal("600000"), "INR") == (
+        "₹5,00,000 → ₹6,00,000 (+20 %)"
     )
-    assert value_change(Decimal("200"), Decimal("150"), "EUR") == (
-        "EUR 200.00 → EUR 150.00 (-25.0 %)"
-    )
-    assert value_change(Decimal("0"), Decimal("100"), "INR") == "₹0.00 → ₹100.00"
+    assert value_change(Decimal("200"), Decimal("150"), "EUR") == "EUR 200 → EUR 150 (-25 %)"
+    assert value_change(Decimal("0"), Decimal("100"), "INR") == "₹0 → ₹100"
+
+
+def test_a_change_keeps_paise_and_a_fractional_percentage_when_there_are_any():
+    assert value_change(Decimal("15.50"), Decimal("17.25"), "INR") == ("₹15.50 → ₹17.25 (+11.3 %)")
 
 
 def test_the_recommendation_list_shows_the_change_in_the_accounts_currency(client, alice):
@@ -30,8 +40,8 @@ def test_the_recommendation_list_shows_the_change_in_the_accounts_currency(clien
 
     content = client.get(changelist_url("recommendation")).content.decode()
 
-    assert "₹5,000.00 → ₹6,000.00 (+20.0 %)" in content
-    assert "USD 100.00 → USD 110.00 (+10.0 %)" in content
+    assert "₹5,000 → ₹6,000 (+20 %)" in content
+    assert "USD 100 → USD 110 (+10 %)" in content
 
 
 def test_the_campaign_list_shows_budget_with_currency_and_a_status_badge(client, alice):
