@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint format setup migrate bench clean
+.PHONY: demo test lint format setup migrate bench clean chromium
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Spectra needs Python 3.11 (found %s)" % sys.version.split()[0]'
@@ -23,8 +24,19 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py demo
 
+## Debian's chromium for the browser tests (tests/browser/): installed when missing and
+## we are root with apt-get; otherwise those tests skip and say how (CI=1 makes them fail).
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		{ apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		  { apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; }; } || \
+		echo "warning: could not install chromium; the browser tests will skip (fail under CI)"; \
+	fi
+
 ## The whole suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL).
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest
 
 lint: setup
