@@ -1,8 +1,28 @@
 """Raising alerts: one open alert per condition, updated rather than repeated."""
 
 from django.db import IntegrityError, transaction
+from django_q.tasks import async_task
 
 from campaigns.models import Alert
+
+
+def _notify_after_commit(alert: Alert) -> None:
+    """Queue the e-mail/webhook for a new alert once it is committed.
+
+    A task, not a call: a slow webhook must never hold up the sync or the
+    execution that raised the alert. `robust`: a broker that is down is
+    logged; it does not turn a committed alert into an error for the raiser.
+    """
+
+    def enqueue():
+        async_task(
+            "campaigns.tasks.alert_notify_task",
+            alert.pk,
+            task_name=f"notify alert {alert.pk}",
+            group="notifications",
+        )
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def alert_raise(
@@ -18,6 +38,8 @@ def alert_raise(
     data: dict | None = None,
 ) -> tuple[Alert, bool]:
     """Open an alert, or refresh the open one with the same `dedup_key`; (alert, created).
+
+    A new alert is announced (e-mail, webhook) by a task queued after commit.
 
     The partial unique constraint (one open alert per key) makes this safe when two
     workers raise the same condition at once: the loser updates the winner's row.
@@ -41,11 +63,14 @@ def alert_raise(
             return existing, False
     try:
         with transaction.atomic():
-            return Alert.objects.create(
+            alert = Alert.objects.create(
                 organization_id=organization_id, dedup_key=dedup_key, **values
-            ), True
+            )
     except IntegrityError:
         existing = Alert.objects.get(
             organization_id=organization_id, dedup_key=dedup_key, acknowledged_at__isnull=True
         )
         return existing, False
+    # Only a new alert is announced; refreshing an open one tells nobody again.
+    _notify_after_commit(alert)
+    return alert, True
