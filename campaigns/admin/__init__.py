@@ -3,6 +3,14 @@
 Importing the modules registers their ModelAdmins with the default site.
 """
 
-from campaigns.admin import accounts, alerts, campaigns, metrics, recommendations, tenancy
+from campaigns.admin import (
+    accounts,
+    alerts,
+    campaigns,
+    metrics,
+    recommendations,
+    switches,
+    tenancy,
+)
 
-__all__ = ["accounts", "alerts", "campaigns", "metrics", "recommendations", "tenancy"]
+__all__ = ["accounts", "alerts", "campaigns", "metrics", "recommendations", "switches", "tenancy"]

@@ -1,6 +1,8 @@
 """Organizations and who belongs to them."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from campaigns.admin.base import TenantScopedAdmin
 from campaigns.admin.filters import organization_filter
@@ -16,10 +18,22 @@ DEFAULT_REASON = "Edited in the admin"
 
 @admin.register(Organization)
 class OrganizationAdmin(TenantScopedAdmin):
-    list_display = ["name", "slug", "webhook_url", "created_at"]
+    list_display = ["name", "slug", "webhook_url", "writes_display", "created_at"]
     search_fields = ["name", "slug"]
-    fields = ["name", "slug", "webhook_url", "created_at"]
-    readonly_fields = ["created_at"]
+    fields = ["name", "slug", "webhook_url", "writes_display", "created_at"]
+    readonly_fields = ["writes_display", "created_at"]
+
+    @admin.display(description="platform writes", ordering="execution_enabled")
+    def writes_display(self, obj):
+        # Flipped on the kill switches page (confirmation, reason, history), not here.
+        if obj.pk is None:
+            return "ON"
+        return format_html(
+            '<a href="{}#organization-switch-{}">{}</a>',
+            reverse("admin:campaigns_executionswitch_changelist"),
+            obj.pk,
+            "ON" if obj.execution_enabled else "OFF",
+        )
 
     def save_model(self, request, obj, form, change):
         self.save_with_service(
