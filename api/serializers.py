@@ -1,0 +1,417 @@
+"""What the API shows and accepts. Serializers validate shape only; writes go to services.
+
+Secrets never leave: accounts show `has_credentials`, never the ciphertext;
+credentials are accepted write-only and handed to the credentials service.
+"""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from api.fields import ScopedPrimaryKeyRelatedField, StrictInputMixin
+from campaigns.models import (
+    AdAccount,
+    AdGroup,
+    Alert,
+    Audience,
+    Campaign,
+    DailyMetric,
+    ExecutionMode,
+    ExecutionSwitch,
+    GuardrailPolicy,
+    Organization,
+    Recommendation,
+    RecommendationKind,
+)
+from campaigns.services.campaigns import PERSON_TRANSITIONS
+from executors.models import ExecutionLog
+from optimizer.models import OptimizationRun
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error (see api.errors)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(required=False)
+    current_state = serializers.CharField(required=False)
+    rule = serializers.CharField(required=False)
+    quota = serializers.CharField(required=False)
+    retry_after = serializers.IntegerField(required=False)
+
+
+class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
+    pass
+
+
+class OrganizationSerializer(ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "webhook_url",
+            "execution_enabled",
+            "api_requests_per_minute",
+            "max_accounts",
+            "max_concurrent_executions",
+            "created_at",
+        ]
+        read_only_fields = [
+            "execution_enabled",
+            "api_requests_per_minute",
+            "max_accounts",
+            "max_concurrent_executions",
+        ]
+
+
+class AccountSerializer(ModelSerializer):
+    organization = ScopedPrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), permission="campaigns.add_adaccount"
+    )
+    reason = serializers.CharField(write_only=True, required=False, default="", max_length=500)
+
+    class Meta:
+        model = AdAccount
+        fields = [
+            "id",
+            "organization",
+            "name",
+            "platform",
+            "external_id",
+            "currency",
+            "time_zone",
+            "execution_mode",
+            "autonomy",
+            "api_base_url",
+            "is_active",
+            "has_credentials",
+            "last_synced_at",
+            "created_at",
+            "reason",
+        ]
+        read_only_fields = ["execution_mode", "has_credentials", "last_synced_at"]
+        validators = []  # uniqueness is the database's answer (409), checked inside the tenant
+
+
+class AccountUpdateSerializer(AccountSerializer):
+    """An existing account: organization and platform are fixed."""
+
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(AccountSerializer.Meta):
+        read_only_fields = [*AccountSerializer.Meta.read_only_fields, "platform"]
+
+
+class ExecutionModeSerializer(StrictInputMixin, serializers.Serializer):
+    mode = serializers.ChoiceField(choices=ExecutionMode.choices)
+    reason = serializers.CharField(max_length=500)
+
+
+class CredentialsSerializer(StrictInputMixin, serializers.Serializer):
+    values = serializers.DictField(
+        child=serializers.CharField(max_length=4000, allow_blank=True, trim_whitespace=False),
+        help_text="Credential names and values for the account's platform; blank keeps a value.",
+    )
+
+
+class CampaignSerializer(ModelSerializer):
+    reason = serializers.CharField(write_only=True, required=False, default="", max_length=500)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "account",
+            "budget_pool",
+            "external_id",
+            "name",
+            "status",
+            "daily_budget",
+            "max_daily_spend",
+            "total_spend_limit",
+            "spend_to_date",
+            "spend_today",
+            "target_roas",
+            "target_cpa",
+            "is_pinned",
+            "last_significant_change_at",
+            "created_at",
+            "updated_at",
+            "reason",
+        ]
+        read_only_fields = [
+            "account",
+            "budget_pool",
+            "external_id",
+            "name",
+            "status",
+            "daily_budget",
+            "spend_to_date",
+            "spend_today",
+            "last_significant_change_at",
+        ]
+        extra_kwargs = {
+            name: {"min_value": Decimal("0.01")}
+            for name in ("max_daily_spend", "total_spend_limit", "target_roas", "target_cpa")
+        }
+
+
+class CampaignTransitionSerializer(StrictInputMixin, serializers.Serializer):
+    transition = serializers.ChoiceField(choices=sorted(PERSON_TRANSITIONS))
+    reason = serializers.CharField(max_length=500)
+
+
+class CampaignRollbackSerializer(StrictInputMixin, serializers.Serializer):
+    history_id = serializers.IntegerField(
+        min_value=1, help_text="The version to restore: a history id from the campaign's versions."
+    )
+    note = serializers.CharField(required=False, default="", max_length=500)
+
+
+class AdGroupSerializer(ModelSerializer):
+    class Meta:
+        model = AdGroup
+        fields = [
+            "id",
+            "campaign",
+            "external_id",
+            "name",
+            "status",
+            "bid",
+            "quality_score",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AudienceSerializer(ModelSerializer):
+    class Meta:
+        model = Audience
+        fields = [
+            "id",
+            "account",
+            "external_id",
+            "name",
+            "status",
+            "intent_score",
+            "fatigue_score",
+            "estimated_profiles",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DailyMetricSerializer(ModelSerializer):
+    class Meta:
+        model = DailyMetric
+        fields = [
+            "id",
+            "campaign",
+            "ad_group",
+            "date",
+            "impressions",
+            "clicks",
+            "conversions",
+            "conversion_value",
+            "spend",
+            "synced_at",
+        ]
+        read_only_fields = fields
+
+
+class OptimizationRunSerializer(ModelSerializer):
+    class Meta:
+        model = OptimizationRun
+        fields = [
+            "id",
+            "account",
+            "as_of",
+            "window_start",
+            "window_end",
+            "status",
+            "policy_version",
+            "proposed",
+            "held",
+            "superseded",
+            "summary",
+            "error",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class RecommendationSerializer(ModelSerializer):
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "account",
+            "campaign",
+            "ad_group",
+            "audience",
+            "kind",
+            "status",
+            "source",
+            "current_value",
+            "proposed_value",
+            "reason",
+            "evidence",
+            "confidence",
+            "expected_impact",
+            "risk",
+            "policy_version",
+            "requires_approval",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "expires_at",
+            "run",
+            "rollback_of",
+            "attempts",
+            "executed_at",
+            "outcome_detail",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ProposalSerializer(StrictInputMixin, serializers.Serializer):
+    kind = serializers.ChoiceField(choices=[RecommendationKind.BUDGET, RecommendationKind.BID])
+    campaign = ScopedPrimaryKeyRelatedField(
+        queryset=Campaign.objects.select_related("account"),
+        permission="campaigns.change_campaign",
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    ad_group = ScopedPrimaryKeyRelatedField(
+        queryset=AdGroup.objects.select_related("campaign__account"),
+        permission="campaigns.change_campaign",
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    proposed_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0")
+    )
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecisionSerializer(StrictInputMixin, serializers.Serializer):
+    note = serializers.CharField(required=False, default="", max_length=2000)
+
+
+class ExecutionSerializer(ModelSerializer):
+    class Meta:
+        model = ExecutionLog
+        fields = [
+            "id",
+            "recommendation",
+            "account",
+            "action",
+            "mode",
+            "attempt",
+            "idempotency_key",
+            "request",
+            "response",
+            "outcome",
+            "detail",
+            "latency_ms",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AlertSerializer(ModelSerializer):
+    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "organization",
+            "account",
+            "campaign",
+            "kind",
+            "severity",
+            "title",
+            "message",
+            "data",
+            "acknowledged_by",
+            "acknowledged_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+POLICY_LIMIT_FIELDS = [
+    "max_budget_increase_pct",
+    "max_budget_decrease_pct",
+    "budget_floor",
+    "budget_neutrality",
+    "max_bid_change_pct",
+    "approval_threshold_pct",
+    "require_manual_approval",
+    "cooldown_hours",
+    "max_changes_per_run",
+    "significance_level",
+    "min_clicks",
+    "min_conversions",
+    "conversion_lag_days",
+    "fatigue_suppress_threshold",
+    "intent_activate_threshold",
+    "activate_max_fatigue",
+    "recommendation_ttl_hours",
+]
+
+
+class PolicySerializer(ModelSerializer):
+    organization = ScopedPrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), permission="campaigns.add_guardrailpolicy"
+    )
+    account = ScopedPrimaryKeyRelatedField(
+        queryset=AdAccount.objects.all(),
+        permission="campaigns.add_guardrailpolicy",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Empty: the organization's default policy. Set: overrides it for one account.",
+    )
+    reason = serializers.CharField(write_only=True, required=False, default="", max_length=500)
+
+    class Meta:
+        model = GuardrailPolicy
+        fields = ["id", "organization", "account", "version", *POLICY_LIMIT_FIELDS]
+        fields += ["updated_at", "reason"]
+        read_only_fields = ["version"]
+        validators = []  # one default per organization: checked in the view, inside the tenant
+
+
+class PolicyUpdateSerializer(PolicySerializer):
+    """An existing policy: whose it is and what it covers are fixed."""
+
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    account = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class ExecutionSwitchSerializer(StrictInputMixin, serializers.ModelSerializer):
+    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ExecutionSwitch
+        fields = ["enabled", "reason", "changed_by", "changed_at"]
+        read_only_fields = ["changed_by", "changed_at"]
+        extra_kwargs = {"reason": {"required": True, "allow_blank": False}}
+
+
+class OrganizationSwitchSerializer(StrictInputMixin, serializers.Serializer):
+    enabled = serializers.BooleanField()
+    reason = serializers.CharField(max_length=500)

@@ -1,0 +1,23 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter()
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("accounts", views.AccountViewSet, basename="account")
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("ad-groups", views.AdGroupViewSet, basename="adgroup")
+router.register("audiences", views.AudienceViewSet, basename="audience")
+router.register("metrics", views.DailyMetricViewSet, basename="dailymetric")
+router.register("optimization-runs", views.OptimizationRunViewSet, basename="optimizationrun")
+router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
+router.register("executions", views.ExecutionViewSet, basename="execution")
+router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("policies", views.PolicyViewSet, basename="policy")
+
+app_name = "api"
+urlpatterns = [
+    path("execution-switch/", views.ExecutionSwitchView.as_view(), name="execution-switch"),
+    path("", include(router.urls)),
+]
