@@ -36,7 +36,31 @@ def messages(page: Page):
 
 
 def row(page: Page, pk: int):
-    """The changelist row of the object with this primary key."""
+    """The changelist row of the object with this primary key (its link is the row's th)."""
     return page.locator("#result_list tbody tr").filter(
-        has=page.locator(f"input[name=_selected_action][value='{pk}']")
+        has=page.locator(f"th a[href$='/{pk}/change/']")
     )
+
+
+def post_anyway(page: Page, url: str, fields: dict[str, str]) -> None:
+    """Submit a hand-made form (with the page's CSRF token), as a tampering user would."""
+    with page.expect_navigation():
+        page.evaluate(
+            """([url, fields]) => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = url;
+                const csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+                const all = {...fields, csrfmiddlewaretoken: csrf};
+                for (const [name, value] of Object.entries(all)) {
+                    const input = document.createElement("input");
+                    input.type = "hidden";
+                    input.name = name;
+                    input.value = value;
+                    form.appendChild(input);
+                }
+                document.body.appendChild(form);
+                form.submit();
+            }""",
+            [url, fields],
+        )
