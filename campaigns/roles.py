@@ -29,6 +29,7 @@ VIEWER = frozenset(
     [f"campaigns.view_{m}" for m in _MODELS]
     + [f"optimizer.view_{m}" for m in _OPTIMIZER_MODELS]
     + [f"executors.view_{m}" for m in _EXECUTOR_MODELS]
+    + ["spectra.view_accountcycle", "spectra.view_cyclerun"]
 )
 ANALYST = VIEWER | {
     "optimizer.add_seasonalevent",
@@ -61,6 +62,7 @@ ADMIN = APPROVER | {
     "campaigns.change_quarantinedrow",
     "campaigns.add_budgetpool",
     "campaigns.change_budgetpool",
+    "spectra.change_accountcycle",
 }
 
 PERMISSIONS_BY_ROLE: dict[str, frozenset[str]] = {

@@ -1,13 +1,19 @@
-"""The demo organization: one Adobe account on the sandbox, a user per role.
+"""The demo organization: an Adobe and a Google Ads account on the sandbox, a user per role.
 
-Idempotent: running the demo again reuses what exists and re-syncs.
+The Adobe account is LIVE against the sandbox (no real money: the sandbox is the
+seed's "mock" platform) and applies low-risk changes by itself; the Google Ads
+account is a DRY_RUN view of the same world (validate-only requests). Both run
+the daily cycle every hour, due at once, so a fresh `make demo` shows the loop
+working within a minute. Idempotent: running the demo again reuses what exists.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from campaigns.actors import system_user
 from campaigns.models import (
@@ -26,8 +32,10 @@ from campaigns.models import (
     Role,
 )
 from campaigns.services.accounts import account_set_credentials
+from executors.sandbox.google_auth import GoogleAdsConfig
 from executors.sync import sync_account
 from executors.windows import account_today
+from spectra.models import AccountCycle
 
 DEMO_PASSWORD = "spectra-demo"
 DEMO_TIME_ZONE = "Asia/Kolkata"
@@ -52,12 +60,16 @@ class DemoSummary:
     quarantined: int
 
 
-def demo_seed(*, sandbox_url: str) -> AdAccount:
-    """Create (or reuse) the demo organization, its users and its sandbox account."""
+def demo_seed(*, sandbox_url: str) -> list[AdAccount]:
+    """Create (or reuse) the demo organization, its users and its two sandbox accounts."""
     users = get_user_model()
     with transaction.atomic():
         org, _ = Organization.objects.get_or_create(slug="demo", defaults={"name": "Demo Agency"})
-        GuardrailPolicy.objects.get_or_create(organization=org, account=None)
+        # Changes of up to 20 % are low risk here, so the demo shows both kinds:
+        # small steps applied by the policy, larger ones waiting for a person.
+        GuardrailPolicy.objects.get_or_create(
+            organization=org, account=None, defaults={"approval_threshold_pct": Decimal("20")}
+        )
         if not users.objects.filter(username="admin").exists():
             users.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
         for role in Role.values:
@@ -77,11 +89,34 @@ def demo_seed(*, sandbox_url: str) -> AdAccount:
                 "currency": "INR",
                 "time_zone": DEMO_TIME_ZONE,
                 "api_base_url": sandbox_url,
-                "execution_mode": ExecutionMode.DRY_RUN,
-                "autonomy": Autonomy.MANUAL,
+                "execution_mode": ExecutionMode.LIVE,
+                "autonomy": Autonomy.AUTO_LOW_RISK,
             },
         )
-    return account_set_credentials(account=account, actor=system_user(), values=SANDBOX_CREDENTIALS)
+        google, _ = AdAccount.objects.update_or_create(
+            organization=org,
+            platform=Platform.GOOGLE_ADS,
+            external_id=GoogleAdsConfig.customer_id,
+            defaults={
+                "name": "Demo Google Ads account (sandbox, dry run)",
+                "currency": "INR",
+                "time_zone": DEMO_TIME_ZONE,
+                "api_base_url": sandbox_url.rstrip("/") + "/googleads/",
+                "execution_mode": ExecutionMode.DRY_RUN,
+                "autonomy": Autonomy.AUTO_LOW_RISK,
+            },
+        )
+        for each in (account, google):
+            AccountCycle.objects.update_or_create(
+                account=each, defaults={"every_minutes": 60, "next_due_at": timezone.now()}
+            )
+    actor = system_user()
+    return [
+        account_set_credentials(account=account, actor=actor, values=SANDBOX_CREDENTIALS),
+        account_set_credentials(
+            account=google, actor=actor, values=GoogleAdsConfig().credentials()
+        ),
+    ]
 
 
 def demo_sync(account: AdAccount, *, days: int = 35) -> DemoSummary:

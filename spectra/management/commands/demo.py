@@ -61,10 +61,11 @@ class Command(BaseCommand):
                 sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}/"
                 children.append(self._start_sandbox(manage))
             self.stdout.write("Seeding the demo organization and syncing 35 days…")
-            account = demo_seed(sandbox_url=sandbox_url)
-            started = time.monotonic()
-            summary = demo_sync(account, days=HISTORY_DAYS)
-            self._print_summary(summary, time.monotonic() - started, opts["port"])
+            for account in demo_seed(sandbox_url=sandbox_url):
+                started = time.monotonic()
+                summary = demo_sync(account, days=HISTORY_DAYS)
+                self._print_summary(summary, time.monotonic() - started)
+            self._print_logins(summary, opts["port"])
             if opts["no_serve"]:
                 return
             subprocess.run([*manage, "install_schedules"], check=False)
@@ -113,13 +114,21 @@ class Command(BaseCommand):
             raise CommandError("The sandbox platform did not start within 60 s.")
         return child
 
-    def _print_summary(self, s, seconds: float, port: int) -> None:
+    def _print_summary(self, s, seconds: float) -> None:
         w = self.stdout.write
-        w(self.style.SUCCESS(f"\nSynced over HTTP from the sandbox in {seconds:.1f}s:"))
+        w(self.style.SUCCESS(f"\n{s.account.name}: synced over HTTP in {seconds:.1f}s"))
         w(f"  {s.campaigns} campaigns · {s.ad_groups} ad groups · {s.audiences} audiences")
         w(
             f"  {s.metric_rows} daily metric rows over {s.days} days · "
             f"{s.quarantined} rows quarantined"
+        )
+
+    def _print_logins(self, s, port: int) -> None:
+        w = self.stdout.write
+        w(
+            "\nThe daily cycle (sync → optimise → approve by policy → execute) starts within "
+            "a minute; low-risk changes are applied to the sandbox, the rest wait in the "
+            "approval queue."
         )
         w(f"\nAdmin: http://127.0.0.1:{port}/admin/")
         for username, password, role in s.logins:
