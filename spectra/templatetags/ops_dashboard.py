@@ -1,0 +1,87 @@
+"""`{% ops_dashboard %}`: the ops dashboard on the admin index, for the signed-in user.
+
+A tag rather than a custom AdminSite: the admin index keeps Django's view
+(app list, permissions) and the dashboard needs only the request's user.
+"""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from campaigns.admin.charts import bar_chart
+from campaigns.admin.display import RECOMMENDATION_STATUS_COLOURS, money
+from executors.models import BreakerState
+from spectra.dashboard import ops_dashboard as dashboard_for
+
+register = template.Library()
+
+PACING_BARS = 25  # the accounts nearest their limit; the table lists every one
+_PACING_COLOURS = ((100, "#dc3545"), (80, "#b35c00"), (0, "#198754"))
+
+
+def _url(name: str, query: str = "") -> str:
+    try:
+        return reverse(name) + query
+    except NoReverseMatch:  # an admin that is not registered in this configuration
+        return ""
+
+
+def _pacing_colour(pct: float) -> str:
+    return next(colour for floor, colour in _PACING_COLOURS if pct >= floor)
+
+
+def _pacing_chart(accounts):
+    paced = sorted((a for a in accounts if a.pacing_pct is not None), key=lambda a: -a.pacing_pct)[
+        :PACING_BARS
+    ]
+    return bar_chart(
+        [a.name for a in paced],
+        [a.pacing_pct for a in paced],
+        title="Spend today, % of the daily limit",
+        colours=[_pacing_colour(a.pacing_pct) for a in paced],
+        limits=[100.0] * len(paced),
+        width=520,
+    )
+
+
+def _executions_chart(counts: dict[str, int]):
+    labels = list(counts)
+    return bar_chart(
+        [label.capitalize() for label in labels],
+        [float(counts[label]) for label in labels],
+        title="Executions today",
+        colours=[RECOMMENDATION_STATUS_COLOURS[label] for label in labels],
+        width=420,
+    )
+
+
+@register.inclusion_tag("admin/spectra/dashboard.html", takes_context=True)
+def ops_dashboard(context):
+    user = context["request"].user
+    data = dashboard_for(user=user)
+    rows = [
+        {
+            "account": a,
+            "spend": money(a.spend_today, a.currency),
+            "limit": money(a.daily_limit, a.currency) if a.daily_limit else "no limit",
+            "breaker_open": a.breaker != BreakerState.CLOSED,
+        }
+        for a in data.accounts
+    ]
+    return {
+        "dashboard": data,
+        "accounts": rows,
+        "executions_chart": _executions_chart(data.executions_today),
+        "pacing_chart": _pacing_chart(data.accounts),
+        "breakers_open": data.breakers.get(BreakerState.OPEN, 0),
+        "breakers_half_open": data.breakers.get(BreakerState.HALF_OPEN, 0),
+        "links": {
+            "pending": _url("admin:campaigns_recommendation_changelist", "?status__exact=proposed"),
+            "executions": _url("admin:executors_executionlog_changelist"),
+            "alerts": _url("admin:campaigns_alert_changelist", "?acknowledged=no"),
+            "switches": _url("admin:campaigns_executionswitch_changelist"),
+            "breakers": _url("admin:executors_circuitbreaker_changelist"),
+            "quota": _url("admin:executors_apiquotausage_changelist"),
+            "failures": _url("admin:django_q_failure_changelist"),
+            "queue": _url("admin:django_q_ormq_changelist"),
+        },
+    }
