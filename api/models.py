@@ -55,3 +55,29 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OrganizationRequestCount(models.Model):
+    """API requests an organization made in one minute, for its quota.
+
+    One row per organization and minute, counted with a conditional UPDATE so
+    every worker process shares the count and a request costs the same few
+    queries however many organizations its user belongs to. Rows of past
+    minutes are deleted when a new minute starts.
+    """
+
+    organization = models.ForeignKey(
+        "campaigns.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    window = models.BigIntegerField(help_text="Minutes since the epoch.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "window"], name="requestcount_unique_per_minute"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} @ minute {self.window}: {self.count}"

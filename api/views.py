@@ -134,14 +134,14 @@ class AccountViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMod
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        reason = data.pop("reason") or "Created through the API"
+        reason = data.pop("reason", "") or "Created through the API"
         serializer.instance = account_create_within_quota(
             account=AdAccount(**data), actor=self.request.user, reason=reason
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        reason = data.pop("reason") or REASON
+        reason = data.pop("reason", "") or REASON
         serializer.instance = account_save(
             account=_with_instance(serializer.instance, data),
             actor=self.request.user,
@@ -397,7 +397,7 @@ class PolicyViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMode
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        reason = data.pop("reason") or "Policy created through the API"
+        reason = data.pop("reason", "") or "Policy created through the API"
         policy = GuardrailPolicy(**data)
         existing = GuardrailPolicy.objects.filter(
             organization=policy.organization, account=policy.account
@@ -412,7 +412,7 @@ class PolicyViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMode
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        reason = data.pop("reason") or "Policy changed through the API"
+        reason = data.pop("reason", "") or "Policy changed through the API"
         serializer.instance = policy_save(
             policy=_with_instance(serializer.instance, data), actor=self.request.user, reason=reason
         )
