@@ -85,7 +85,9 @@ def browser():
 @pytest.fixture
 def page(browser, live_server, request):
     """A page in a fresh browser context on the live server; screenshotted at the end."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1600, "height": 1000}
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page

@@ -28,10 +28,12 @@ def _next_execution_is_blocked(page, sandbox, account, rec, why: str) -> None:
     assert platform_budget(sandbox, rec.campaign.external_id) == before
     page.goto("/admin/campaigns/recommendation/")
     expect(row(page, rec.pk)).to_contain_text("Blocked")
-    page.goto(f"/admin/campaigns/recommendation/{rec.pk}/change/")
-    expect(page.locator("#content")).to_contain_text(why)
     page.goto("/admin/executors/executionlog/")
     expect(page.locator("#result_list")).to_contain_text("Blocked")
+    page.goto(f"/admin/campaigns/recommendation/{rec.pk}/change/")
+    page.get_by_text("Execution", exact=True).click()  # the collapsed fieldset with the outcome
+    expect(page.locator(".field-outcome_detail")).to_contain_text(why)
+    expect(page.locator(".field-outcome_detail")).to_be_visible()
     assert ExecutionLog.objects.get(recommendation=rec).outcome == ExecutionOutcome.BLOCKED
 
 
