@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
+from campaigns.admin.audit import AuditTimelineMixin
 from campaigns.admin.base import TenantScopedAdmin
 from campaigns.admin.display import EXECUTION_MODE_COLOURS, badge
 from campaigns.admin.filters import organization_filter
@@ -113,7 +114,8 @@ class AdAccountForm(forms.ModelForm):
 
 
 @admin.register(AdAccount)
-class AdAccountAdmin(TenantScopedAdmin):
+class AdAccountAdmin(AuditTimelineMixin, TenantScopedAdmin):
+    audit_subject = "account"
     form = AdAccountForm
     list_display = [
         "name",

@@ -1,14 +1,30 @@
 """Campaigns (limits and state buttons), and their read-only ad groups and audiences."""
 
-from django import forms
-from django.contrib import admin
+from datetime import timedelta
 
+from django import forms
+from django.apps import apps
+from django.contrib import admin
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+
+from campaigns.admin.audit import AuditTimelineMixin
 from campaigns.admin.base import ReadOnlyAdminMixin, ScopedTabularInline, TenantScopedAdmin
-from campaigns.admin.display import CAMPAIGN_STATUS_COLOURS, money, status_badge
+from campaigns.admin.charts import Series, bar_chart, line_chart
+from campaigns.admin.display import (
+    CAMPAIGN_STATUS_COLOURS,
+    RECOMMENDATION_STATUS_COLOURS,
+    money,
+    status_badge,
+)
 from campaigns.admin.filters import account_filter
+from campaigns.admin.recommendations import describe_change
 from campaigns.admin.rollback import CampaignVersionsMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
-from campaigns.models import AdGroup, Audience, BudgetPool, Campaign
+from campaigns.models import AdGroup, Audience, BudgetPool, Campaign, DailyMetric
 from campaigns.services.admin_support import budget_pool_save
 from campaigns.services.campaigns import (
     PERSON_TRANSITIONS,
@@ -17,6 +33,8 @@ from campaigns.services.campaigns import (
 )
 
 DEFAULT_REASON = "Edited in the admin"
+PERFORMANCE_DAYS = 35
+RECENT_ROWS = 10
 LIMIT_FIELDS = ("max_daily_spend", "total_spend_limit", "target_roas", "target_cpa")
 
 
@@ -58,7 +76,10 @@ class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignVersionsMixin, TransitionButtonsMixin, TenantScopedAdmin):
+class CampaignAdmin(
+    AuditTimelineMixin, CampaignVersionsMixin, TransitionButtonsMixin, TenantScopedAdmin
+):
+    audit_subject = "campaign"
     form = CampaignLimitsForm
     list_display = [
         "name",
@@ -84,6 +105,10 @@ class CampaignAdmin(CampaignVersionsMixin, TransitionButtonsMixin, TenantScopedA
         "spend_to_date_display",
         "last_significant_change_at",
         "lock_expires_at",
+        "pacing_display",
+        "performance_display",
+        "recent_recommendations",
+        "recent_executions",
         "created_at",
         "updated_at",
     ]
@@ -105,6 +130,8 @@ class CampaignAdmin(CampaignVersionsMixin, TransitionButtonsMixin, TenantScopedA
             },
         ),
         ("Limits and targets", {"fields": [*LIMIT_FIELDS, "is_pinned"]}),
+        ("Pacing", {"fields": ["pacing_display", "performance_display"]}),
+        ("Recent changes", {"fields": ["recent_recommendations", "recent_executions"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
     edit_fieldsets = [("Why", {"fields": ["reason"]})]
@@ -136,6 +163,149 @@ class CampaignAdmin(CampaignVersionsMixin, TransitionButtonsMixin, TenantScopedA
     @admin.display(description="total limit", ordering="total_spend_limit")
     def total_spend_limit_display(self, obj):
         return money(obj.total_spend_limit, obj.account.currency)
+
+    # --- pacing, performance, recent changes (the change page) ---------------
+
+    @admin.display(description="spend against the limits")
+    def pacing_display(self, obj):
+        currency = obj.account.currency
+        rows = [
+            ("today", obj.spend_today, obj.max_daily_spend, "max daily spend"),
+            ("to date", obj.spend_to_date, obj.total_spend_limit, "total spend limit"),
+        ]
+        lines = []
+        for label, spent, limit, limit_name in rows:
+            if limit:
+                share = (
+                    f" ({spent / limit * 100:.0f} % of the {limit_name} {money(limit, currency)})"
+                )
+            else:
+                share = f" (no {limit_name})"
+            lines.append(
+                (f"pacing-{label.replace(' ', '-')}", label, money(spent, currency), share)
+            )
+        charts = [
+            bar_chart(
+                [label],
+                [float(spent)],
+                width=420,
+                limits=[float(limit) if limit else None],
+            )
+            for label, spent, limit, _ in rows
+        ]
+        return format_html(
+            "{}<div>{}{}</div>",
+            format_html_join("", '<div id="{}">Spend {}: <strong>{}</strong>{}</div>', lines),
+            charts[0],
+            charts[1],
+        )
+
+    @admin.display(description=f"last {PERFORMANCE_DAYS} days")
+    def performance_display(self, obj):
+        today = timezone.now().date()
+        first = today - timedelta(days=PERFORMANCE_DAYS - 1)
+        daily = {
+            row["date"]: row
+            for row in DailyMetric.objects.filter(campaign=obj, date__gte=first)
+            .values("date")
+            .order_by("date")
+            .annotate(spend=Sum("spend"), conversions=Sum("conversions"))
+        }
+        days = [first + timedelta(days=i) for i in range(PERFORMANCE_DAYS)]
+        labels = [f"{d:%m-%d}" for d in days]
+
+        def values(name):
+            return [float(daily[d][name]) if d in daily else None for d in days]
+
+        currency = obj.account.currency
+        return format_html(
+            '<div id="campaign-performance">{}{}</div>',
+            line_chart(
+                labels,
+                [Series(f"spend ({currency})", values("spend"))],
+                title=f"Daily spend ({currency})",
+                limit=float(obj.max_daily_spend) if obj.max_daily_spend else None,
+                limit_label="max daily spend",
+                width=640,
+                height=170,
+            ),
+            line_chart(
+                labels,
+                [Series("conversions", values("conversions"), colour="#198754")],
+                title="Daily conversions",
+                width=640,
+                height=150,
+            ),
+        )
+
+    @admin.display(description="recommendations")
+    def recent_recommendations(self, obj):
+        recs = list(
+            obj.recommendations.select_related("account", "ad_group", "audience").order_by(
+                "-created_at", "-id"
+            )[:RECENT_ROWS]
+        )
+        all_url = reverse("admin:campaigns_recommendation_changelist") + f"?campaign={obj.pk}"
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">#{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:campaigns_recommendation_change", args=[rec.pk]),
+                    rec.pk,
+                    rec.created_at.strftime("%Y-%m-%d %H:%M"),
+                    describe_change(rec),
+                    status_badge(rec, RECOMMENDATION_STATUS_COLOURS),
+                    Truncator(rec.reason).chars(80),
+                )
+                for rec in recs
+            ),
+        )
+        if not recs:
+            return "None yet."
+        return format_html(
+            '<table id="campaign-recommendations"><thead><tr><th></th><th>created (UTC)</th>'
+            "<th>change</th><th>status</th><th>reason</th></tr></thead><tbody>{}</tbody></table>"
+            '<p><a href="{}">All recommendations of this campaign</a></p>',
+            rows,
+            all_url,
+        )
+
+    @admin.display(description="executions")
+    def recent_executions(self, obj):
+        # By name: campaigns is imported by the executors, never the other way round.
+        execution_log = apps.get_model("executors", "ExecutionLog")
+        logs = list(
+            execution_log.objects.filter(recommendation__campaign=obj).order_by(
+                "-created_at", "-id"
+            )[:RECENT_ROWS]
+        )
+        if not logs:
+            return "None yet."
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td><a href="{}">#{}</a></td>'
+            "<td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    reverse("admin:executors_executionlog_change", args=[log.pk]),
+                    log.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    log.action,
+                    reverse("admin:campaigns_recommendation_change", args=[log.recommendation_id]),
+                    log.recommendation_id,
+                    log.get_outcome_display(),
+                    log.mode,
+                    Truncator(log.detail).chars(80),
+                )
+                for log in logs
+            ),
+        )
+        return format_html(
+            '<table id="campaign-executions"><thead><tr><th>when (UTC)</th><th>action</th>'
+            "<th>change</th><th>outcome</th><th>mode</th><th>platform answer</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     # --- permissions ------------------------------------------------------------
 

@@ -1,11 +1,21 @@
 """Recommendations: the review queue. Decisions go through the recommendation services."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin, refusal_message
+from campaigns.admin.charts import Series, bar_chart, line_chart
 from campaigns.admin.display import (
     RECOMMENDATION_STATUS_COLOURS,
     money,
@@ -16,7 +26,7 @@ from campaigns.admin.display import (
 from campaigns.admin.filters import account_filter
 from campaigns.admin.rollback import RecommendationRollbackMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
-from campaigns.models import Recommendation, RecommendationKind
+from campaigns.models import DailyMetric, Recommendation, RecommendationKind, RecommendationStatus
 from campaigns.services.errors import ServiceError
 from campaigns.services.recommendations import (
     recommendation_approve,
@@ -39,6 +49,10 @@ TRANSITION_SERVICES = {
     "requeue": recommendation_requeue,
 }
 MAX_REFUSALS_LISTED = 10
+# Rows named on the confirmation page; "select all" may choose tens of thousands.
+MAX_CONFIRMATION_ROWS = 100
+EVIDENCE_DAYS = 28
+PENDING = RecommendationStatus.PROPOSED
 
 
 def describe_change(rec: Recommendation) -> str:
@@ -54,6 +68,81 @@ def describe_change(rec: Recommendation) -> str:
     return rec.get_kind_display()
 
 
+def _floats(values) -> list[float | None]:
+    return [None if v is None else float(v) for v in values]
+
+
+def evidence_chart(rec: Recommendation):
+    """A small chart of the numbers behind a recommendation.
+
+    Budget changes carry their daily spend and conversion value in the
+    evidence (the optimiser stores the window it judged). Bid, pause and resume
+    changes do not, so the same two series are read from DailyMetric (the ad
+    group's for a bid, else the campaign's) for the days before the proposal.
+    Audience changes are scores against their thresholds.
+    """
+    evidence = rec.evidence if isinstance(rec.evidence, dict) else {}
+    if rec.kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS):
+        intent = evidence.get("intent_score", getattr(rec.audience, "intent_score", None))
+        fatigue = evidence.get("fatigue_score", getattr(rec.audience, "fatigue_score", None))
+        if intent is None or fatigue is None:
+            return "—"
+        return bar_chart(
+            ["intent", "fatigue"],
+            [float(intent), float(fatigue)],
+            title="Audience scores (red mark: the policy's threshold)",
+            limits=[
+                evidence.get("intent_activate_threshold"),
+                evidence.get("fatigue_suppress_threshold"),
+            ],
+        )
+    series = evidence.get("series")
+    if isinstance(series, dict) and series.get("dates"):
+        dates = [str(d)[5:] for d in series["dates"]]
+        spend, value = series.get("spend", []), series.get("value", [])
+        title = "Daily spend and conversion value the optimiser judged"
+    elif rec.campaign_id is not None:
+        end = rec.created_at.date()
+        rows = DailyMetric.objects.filter(
+            date__gt=end - timedelta(days=EVIDENCE_DAYS), date__lte=end
+        )
+        rows = (
+            rows.filter(ad_group_id=rec.ad_group_id)
+            if rec.ad_group_id
+            else rows.filter(campaign_id=rec.campaign_id)
+        )
+        daily = list(
+            rows.values("date").order_by("date").annotate(s=Sum("spend"), v=Sum("conversion_value"))
+        )
+        dates = [f"{d['date']:%m-%d}" for d in daily]
+        spend, value = [d["s"] for d in daily], [d["v"] for d in daily]
+        target = "ad group" if rec.ad_group_id else "campaign"
+        title = f"The {target}'s daily spend and conversion value, last {EVIDENCE_DAYS} days"
+    else:
+        return "—"
+    return line_chart(
+        dates,
+        [Series("spend", _floats(spend)), Series("conversion value", _floats(value))],
+        title=title,
+        width=560,
+        height=170,
+    )
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP + 1 matching rows.
+
+    A full COUNT over a million recommendations costs more than the page
+    itself; past CAP a reviewer narrows with the filters, not page 10,001.
+    """
+
+    CAP = 10_000
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.CAP + 1].count()
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(
     RecommendationRollbackMixin, TransitionButtonsMixin, ReadOnlyAdminMixin, TenantScopedAdmin
@@ -64,16 +153,31 @@ class RecommendationAdmin(
         "kind",
         "change",
         "confidence_display",
+        "expected_impact_display",
+        "reason_short",
         "risk",
         "requires_approval",
         "status_display",
         "created_at",
     ]
-    list_filter = ["status", "kind", "risk", "requires_approval", account_filter()]
+    list_filter = [
+        "status",
+        account_filter(),
+        "kind",
+        "risk",
+        "requires_approval",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["campaign__name", "campaign__external_id"]
     list_select_related = ["campaign", "account", "ad_group", "audience"]
     autocomplete_fields = ["campaign", "ad_group", "audience"]
-    date_hierarchy = "created_at"
+    # No date hierarchy: its DISTINCT-day query scans every matching row (450 ms
+    # at 1,000,000); the "created" filter below narrows by date without a query.
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    # Newest first: a run's proposals are created together at its end, so
+    # creation time orders them by run (and the created_at index serves it).
+    ordering = ["-created_at", "-id"]
     actions = ["approve_selected", "reject_selected"]
     fieldsets = [
         (
@@ -98,7 +202,7 @@ class RecommendationAdmin(
                 ]
             },
         ),
-        ("Why", {"fields": ["reason", "evidence_display"]}),
+        ("Why", {"fields": ["reason", "evidence_chart_display", "evidence_display"]}),
         ("Decision", {"fields": ["decided_by", "decided_at", "decision_note"]}),
         (
             "Execution",
@@ -140,6 +244,16 @@ class RecommendationAdmin(
     def expected_impact_display(self, obj):
         return money(obj.expected_impact, obj.account.currency)
 
+    @admin.display(description="reason")
+    def reason_short(self, obj):
+        return format_html(
+            '<span title="{}">{}</span>', obj.reason, Truncator(obj.reason).chars(90)
+        )
+
+    @admin.display(description="the numbers behind it")
+    def evidence_chart_display(self, obj):
+        return evidence_chart(obj)
+
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
         return status_badge(obj, RECOMMENDATION_STATUS_COLOURS)
@@ -151,6 +265,23 @@ class RecommendationAdmin(
     @admin.display(description="simulated request")
     def simulated_request_display(self, obj):
         return pretty_json(obj.simulated_request)
+
+    # --- the approval queue ---------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "queue/",
+                self.admin_site.admin_view(self.queue_view),
+                name="campaigns_recommendation_queue",
+            ),
+            *super().get_urls(),
+        ]
+
+    def queue_view(self, request):
+        """The approval queue: this list narrowed to what awaits a decision."""
+        url = reverse(f"{self.admin_site.name}:campaigns_recommendation_changelist")
+        return redirect(f"{url}?status__exact={PENDING}")
 
     # --- state buttons -------------------------------------------------------
 
@@ -182,7 +313,21 @@ class RecommendationAdmin(
 
     def _decide_selected(self, request, queryset, *, approve: bool):
         """Confirm (with a note) on an intermediate page, then decide each one."""
-        recommendations = list(queryset.select_related(*self.list_select_related))
+        # Only what the confirmation page and the refusal messages show: "select
+        # all" can pick tens of thousands, and the service re-reads what it decides.
+        recommendations = list(
+            queryset.select_related(*self.list_select_related).only(
+                "kind",
+                "status",
+                "current_value",
+                "proposed_value",
+                "account__currency",
+                "campaign__name",
+                "campaign__status",  # django-fsm reads the state of every campaign it builds
+                "ad_group__name",
+                "audience__name",
+            )
+        )
         if not recommendations:
             self.message_user(request, "None of the selected recommendations is visible to you.")
             return None
@@ -217,11 +362,22 @@ class RecommendationAdmin(
         return None
 
     def _confirmation_page(self, request, recommendations, *, approve: bool, note: str):
+        # With "select all", the choice is the filtered list itself: the page
+        # posts that back (select_across) rather than one field per row, which
+        # would pass Django's DATA_UPLOAD_MAX_NUMBER_FIELDS at 1,000.
+        select_across = request.POST.get("select_across") == "1"
+        shown = recommendations[:MAX_CONFIRMATION_ROWS]
         context = {
             **self.admin_site.each_context(request),
             "title": "Approve recommendations" if approve else "Reject recommendations",
             "opts": self.opts,
-            "rows": [(rec, describe_change(rec)) for rec in recommendations],
+            "rows": [(rec, describe_change(rec)) for rec in shown],
+            "count": len(recommendations),
+            "more": len(recommendations) - len(shown),
+            "select_across": select_across,
+            "selected_ids": [recommendations[0].pk]
+            if select_across
+            else [rec.pk for rec in recommendations],
             "action": "approve_selected" if approve else "reject_selected",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": "Approve" if approve else "Reject",
