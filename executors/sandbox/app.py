@@ -254,6 +254,7 @@ class SandboxApp:
             if is_write(request.method, request.path) and not self.faults.allow_write(
                 self.world.faults
             ):
+                self.faults.count_rate_limited()
                 limit = self.world.faults["writeRateLimit"]
                 raise ApiError(
                     "SBX-1429-429",
@@ -408,7 +409,7 @@ class SandboxApp:
 
     def _state(self, request: Request) -> Response:
         with self.lock:
-            return Response(200, self.world.state())
+            return Response(200, {**self.world.state(), "faults": self.faults.tally()})
 
     def _advance(self, request: Request) -> Response:
         body = request.json(required=False)

@@ -11,7 +11,7 @@ import hashlib
 import math
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 
 from executors.sandbox.errors import bad_request
 
@@ -63,6 +63,20 @@ class FaultInjector:
         self._lock = threading.Lock()
         self._count = 0
         self._write_times: deque[float] = deque()
+        # Tallies since the server started (not reset by a new configuration), so a
+        # run that reconfigures faults between days can still report its whole mix.
+        self._drawn = 0
+        self._injected: Counter[str] = Counter()
+
+    def tally(self) -> dict:
+        """Requests that drew a fault (or could have) and the faults injected, by kind."""
+        with self._lock:
+            return {"requests": self._drawn, "injected": dict(sorted(self._injected.items()))}
+
+    def count_rate_limited(self) -> None:
+        """A write refused by `writeRateLimit` (a 429 that is not a drawn fault)."""
+        with self._lock:
+            self._injected["rateLimited"] += 1
 
     def restart(self) -> None:
         """Start the fault sequence again (called when the configuration changes)."""
@@ -77,13 +91,17 @@ class FaultInjector:
             return None
         with self._lock:
             self._count += 1
+            self._drawn += 1
             count = self._count
         digest = hashlib.sha256(f"{config['seed']}:{count}".encode()).digest()
         chance = int.from_bytes(digest[:8], "big") / 2**64
         if chance >= rate:
             return None
         kinds = config["kinds"]
-        return kinds[int.from_bytes(digest[8:16], "big") % len(kinds)]
+        kind = kinds[int.from_bytes(digest[8:16], "big") % len(kinds)]
+        with self._lock:
+            self._injected[kind] += 1
+        return kind
 
     def allow_write(self, config: dict) -> bool:
         """Whether a write fits under `writeRateLimit` writes per (sliding) second."""

@@ -182,6 +182,7 @@ class GoogleAdsApi:
         self._authorise(request, version, customer_id)
         world = self.app.world
         if not self.app.faults.allow_write(world.faults):
+            self.app.faults.count_rate_limited()
             limit = world.faults["writeRateLimit"]
             raise quota_exhausted(1, f"Write rate limit of {limit:g} requests per second.")
         body = request.json()
