@@ -69,7 +69,7 @@ class FaultInjector:
         self._injected: Counter[str] = Counter()
 
     def tally(self) -> dict:
-        """Requests that drew a fault (or could have) and the faults injected, by kind."""
+        """Platform requests seen (faults on or off) and the faults injected, by kind."""
         with self._lock:
             return {"requests": self._drawn, "injected": dict(sorted(self._injected.items()))}
 
@@ -87,11 +87,11 @@ class FaultInjector:
     def draw(self, config: dict) -> str | None:
         """The fault for the next platform request, or None to serve it normally."""
         rate = config.get("rate") or 0.0
-        if rate <= 0:
-            return None
         with self._lock:
-            self._count += 1
             self._drawn += 1
+            if rate <= 0:
+                return None
+            self._count += 1
             count = self._count
         digest = hashlib.sha256(f"{config['seed']}:{count}".encode()).digest()
         chance = int.from_bytes(digest[:8], "big") / 2**64
