@@ -242,6 +242,21 @@ PLATFORM_DAILY_OPERATIONS = {
     "adobe": env_int("ADOBE_DAILY_OPERATIONS", 100_000, minimum=0),
 }
 
+# --- Mail (alert notifications) -------------------------------------------
+# Without EMAIL_HOST, mail goes to the console (the demo, development).
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Spectra <spectra@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", required=False)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 # --- Production hardening ---------------------------------------------------
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
