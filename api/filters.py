@@ -3,6 +3,9 @@ by a choice field: a choice field would answer "not a valid choice" for an id
 that does not exist and an empty list for another tenant's — telling them apart."""
 
 import django_filters as df
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from campaigns.models import (
     AdAccount,
@@ -19,8 +22,18 @@ from executors.models import ExecutionLog
 from optimizer.models import OptimizationRun
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(df.NumberFilter):
+    """A row id: a whole number a database key can hold (not any float)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 def _ids(*names):
-    return {name: df.NumberFilter(field_name=f"{name}_id") for name in names}
+    return {name: IdFilter(field_name=f"{name}_id") for name in names}
 
 
 def filterset(model, *, ids=(), fields=(), extra=None):

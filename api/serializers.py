@@ -246,7 +246,9 @@ class OptimizationRunSerializer(ModelSerializer):
 
 
 class RecommendationSerializer(ModelSerializer):
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Recommendation
@@ -331,7 +333,9 @@ class ExecutionSerializer(ModelSerializer):
 
 
 class AlertSerializer(ModelSerializer):
-    acknowledged_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Alert
@@ -403,7 +407,9 @@ class PolicyUpdateSerializer(PolicySerializer):
 
 
 class ExecutionSwitchSerializer(StrictInputMixin, serializers.ModelSerializer):
-    changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    changed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ExecutionSwitch

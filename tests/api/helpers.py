@@ -11,3 +11,9 @@ def client_for(user, *, name: str = "tests") -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
+
+
+def token_header(user, *, name: str = "schemathesis") -> dict[str, str]:
+    """The Authorization header of a fresh API token of `user`."""
+    _token, secret = token_create(user=user, name=name, actor=user)
+    return {"Authorization": f"Bearer {secret}"}
