@@ -75,6 +75,14 @@ class ChaosPlan:
     start: date = date(2026, 3, 2)  # a Monday
 
 
+# What CI runs (tests/reliability/test_chaos.py, `bench/reliability.py --short`) and
+# the long form `bench/reliability.py` runs by default.
+SHORT = ChaosPlan(days=2, adobe_accounts=2, google_accounts=1, dry_run_accounts=1, fault_rate=0.3)
+LONG = ChaosPlan(
+    days=7, adobe_accounts=4, google_accounts=2, dry_run_accounts=1, campaigns=8, fault_rate=0.3
+)
+
+
 @dataclass
 class ChaosReport:
     """What a chaos run did and every figure the promises need to be zero."""

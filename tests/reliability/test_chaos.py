@@ -3,9 +3,7 @@ platforms fail at up to 30 % — and still nothing is lost, nothing applied twic
 nothing spent beyond a limit, and Spectra agrees with the platforms."""
 
 from campaigns.models import AdAccount
-from tests.reliability.harness import ChaosPlan, ChaosRun
-
-SHORT = ChaosPlan(days=2, adobe_accounts=2, google_accounts=1, dry_run_accounts=1, fault_rate=0.3)
+from tests.reliability.harness import SHORT, ChaosRun
 
 
 def test_the_daily_cycle_keeps_its_promises_under_a_fault_mix(
