@@ -42,3 +42,23 @@ def test_the_token_secret_is_not_echoed_in_errors(alice):
     response = client.get("/api/v1/campaigns/")
     assert response.status_code == 401
     assert secret not in response.content.decode()
+
+
+def test_no_log_line_carries_a_token_or_a_credential(alice, caplog):
+    import logging
+
+    from api.services import token_create
+
+    _t, secret = token_create(user=alice.admin, name="logged", actor=alice.admin)
+    client = client_for(alice.admin, name="other")
+    with caplog.at_level(logging.DEBUG):
+        client.post(
+            f"/api/v1/accounts/{alice.account.pk}/credentials/",
+            {"values": {"client_secret": SECRET}},
+            format="json",
+        )
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}-tampered")
+        client.get("/api/v1/campaigns/")
+    assert caplog.records, "the refused request is logged"
+    text = "\n".join(caplog.messages)
+    assert secret not in text and SECRET not in text
