@@ -158,7 +158,8 @@ class ExecutionLogAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     ]
     list_filter = ["outcome", "mode", account_filter()]
     search_fields = ["action", "detail", "=idempotency_key"]
-    list_select_related = ["account", "recommendation"]
+    # Recommendation.__str__ names its campaign or audience.
+    list_select_related = ["account", "recommendation__campaign", "recommendation__audience"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     fields = [

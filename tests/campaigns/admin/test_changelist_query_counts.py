@@ -48,7 +48,7 @@ BUDGET = {
     "membership": 9,
     "organization": 8,
     "quarantinedrow": 9,
-    "recommendation": 11,  # date hierarchy
+    "recommendation": 10,  # capped count: the filtered count, never the full one
     "syncrun": 11,  # date hierarchy
 }
 
