@@ -38,7 +38,7 @@ def messages(page: Page):
 def row(page: Page, pk: int):
     """The changelist row of the object with this primary key (its link is the row's th)."""
     return page.locator("#result_list tbody tr").filter(
-        has=page.locator(f"th a[href$='/{pk}/change/']")
+        has=page.locator(f"th a[href*='/{pk}/change/']")
     )
 
 
