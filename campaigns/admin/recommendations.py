@@ -140,7 +140,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: self.CAP + 1].count()
+        return self.object_list.order_by()[: self.CAP + 1].count()
 
 
 @admin.register(Recommendation)
