@@ -1,6 +1,7 @@
 """Campaigns (limits and state buttons), and their read-only ad groups and audiences."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.apps import apps
@@ -202,7 +203,8 @@ class CampaignAdmin(
 
     @admin.display(description=f"last {PERFORMANCE_DAYS} days")
     def performance_display(self, obj):
-        today = timezone.now().date()
+        # Metrics are dated in the account's time zone, so "today" is its today.
+        today = timezone.localdate(timezone=ZoneInfo(obj.account.time_zone))
         first = today - timedelta(days=PERFORMANCE_DAYS - 1)
         daily = {
             row["date"]: row

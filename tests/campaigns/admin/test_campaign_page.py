@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +36,7 @@ def test_it_shows_spend_as_a_share_of_the_daily_and_total_limits(client, alice):
 
 def test_it_charts_the_last_35_days_with_the_daily_limit_as_a_line(client, alice):
     Campaign.objects.filter(pk=alice.campaign.pk).update(max_daily_spend=Decimal("7000"))
-    today = timezone.now().date()
+    today = timezone.localdate(timezone=ZoneInfo(alice.account.time_zone))
     for days_ago, spend in ((1, "6500"), (34, "3000"), (36, "9999")):
         DailyMetric.objects.create(
             ad_group=alice.ad_group,
