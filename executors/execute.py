@@ -53,7 +53,12 @@ from campaigns.services.recommendations import (
     recommendation_mark_simulated,
 )
 from executors.checks import execution_checks
-from executors.clients.errors import OutcomeUnknown, PlatformError
+from executors.clients.errors import (
+    MalformedResponse,
+    OutcomeUnknown,
+    PlatformError,
+    PlatformUnavailable,
+)
 from executors.models import ExecutionLog, ExecutionOutcome
 from executors.resilience import (
     QuotaExhausted,
@@ -114,6 +119,7 @@ def execute_recommendation(
         return _load(rec_id)  # done, not approved, or another worker is on it
     rec = _load(rec_id)
     locked = False
+    outcome = None
     try:
         if _needs_lock(rec):
             try:
@@ -130,10 +136,13 @@ def execute_recommendation(
                 return recommendation_block(
                     recommendation=rec, actor=actor, rule="campaign_state", detail=str(exc)
                 )
-        return _execute_locked(_load(rec_id), actor=actor, now=now, client=client)
+        outcome = _execute_locked(_load(rec_id), actor=actor, now=now, client=client)
+        return outcome
     finally:
         _end_turn(rec_id)
-        if locked:
+        # A write whose outcome is unknown keeps the campaign locked until recovery
+        # settles it: a second change must not race a first one that may still land.
+        if locked and not (outcome is not None and outcome.status == R.EXECUTING):
             campaign_unlock(
                 campaign=rec.campaign, actor=actor, reason=f"Finished recommendation #{rec.pk}"
             )
@@ -284,6 +293,7 @@ def _write(rec, writer, prepared, *, actor):
         reraise=True,
     )
     attempt_no = 0
+    uncertain = False  # whether some attempt may have been applied without our knowing
     try:
         for attempt in retrying:
             with attempt:
@@ -292,6 +302,7 @@ def _write(rec, writer, prepared, *, actor):
                 try:
                     result = writer.send(prepared, key=str(rec.idempotency_key))
                 except OutcomeUnknown as exc:
+                    uncertain = True
                     # Sent, no answer. Where the platform has no idempotency key
                     # (Google), resending could apply it twice: read it back first.
                     if _applied(writer, rec):
@@ -307,6 +318,7 @@ def _write(rec, writer, prepared, *, actor):
                         break
                     raise
                 except PlatformError as exc:
+                    uncertain = uncertain or _may_have_landed(exc)
                     if exc.retryable:
                         breaker_record_failure(rec.account, str(exc))
                     _log(
@@ -325,6 +337,21 @@ def _write(rec, writer, prepared, *, actor):
                     )
                     raise
     except PlatformError as exc:
+        if uncertain:
+            # An attempt got no usable answer, so the change may have landed (or may
+            # still: a slow request the platform is yet to finish). FAILED would be a
+            # guess that can be wrong — a FAILED change the platform applied. It stays
+            # EXECUTING under its lease; recovery reads it back and finishes it,
+            # resending with the same key (applied at most once) only if it is not there.
+            _log(
+                rec,
+                action=prepared.action,
+                attempt=attempt_no,
+                outcome=ExecutionOutcome.RETRYING,
+                request=prepared.describe(),
+                detail=f"{exc}; outcome unknown after {attempt_no} attempts: left to recovery",
+            )
+            return _load(rec.pk)
         return _failed(rec, actor, str(exc))
     breaker_record_success(rec.account)
     if result is None:  # reconciled by reading back after an unknown outcome
@@ -339,6 +366,14 @@ def _write(rec, writer, prepared, *, actor):
         latency_ms=result.latency_ms,
     )
     return finish_executed(rec, actor=actor, detail=_summary(result.response))
+
+
+def _may_have_landed(exc: PlatformError) -> bool:
+    """No answer (a timeout, a dropped connection) or an unreadable success: the write
+    may have been applied. A refusal (4xx, 429, 5xx) says it was not."""
+    if isinstance(exc, MalformedResponse):
+        return (exc.status or 0) < 400
+    return isinstance(exc, PlatformUnavailable) and exc.status is None
 
 
 def _summary(response: dict) -> str:
