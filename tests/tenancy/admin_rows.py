@@ -1,0 +1,132 @@
+"""One row of every model the admin shows, for a given tenant (alice or bob).
+
+Keyed by model label. A registered, tenant-owned model without a builder here
+makes the admin attack tests fail with a message saying so: a new admin page
+cannot go unattacked.
+"""
+
+import uuid
+from datetime import date
+
+from django.utils import timezone
+
+from api.services import token_create
+from campaigns.models import (
+    Alert,
+    BudgetPool,
+    DailyMetric,
+    GuardrailPolicy,
+    QuarantinedRow,
+    SyncRun,
+)
+from executors.models import ApiQuotaUsage, CircuitBreaker, ExecutionLog
+from optimizer.models import OptimizationRun, SeasonalEvent
+
+_day = iter(range(1, 10_000))
+
+
+def _name(tenant) -> str:
+    return tenant.org.name.split()[0]  # "alice" / "bob"
+
+
+def _spectra_model(name):
+    from django.apps import apps
+
+    return apps.get_model("spectra", name)
+
+
+def _token(user, name):
+    return token_create(user=user, name=name, actor=user)[0]
+
+
+BUILDERS = {
+    "campaigns.Organization": lambda t: t.org,
+    "campaigns.Membership": lambda t: t.viewer.memberships.get(organization=t.org),
+    "campaigns.AdAccount": lambda t: t.account,
+    "campaigns.Campaign": lambda t: t.campaign,
+    "campaigns.AdGroup": lambda t: t.ad_group,
+    "campaigns.Audience": lambda t: t.audience,
+    "campaigns.Recommendation": lambda t: t.recommendation,
+    "campaigns.GuardrailPolicy": lambda t: GuardrailPolicy.objects.get_or_create(
+        organization=t.org, account=None
+    )[0],
+    "campaigns.Alert": lambda t: Alert.objects.create(
+        organization=t.org,
+        account=t.account,
+        campaign=t.campaign,
+        kind="sync_failed",
+        title=f"{_name(t)} alert",
+    ),
+    "campaigns.BudgetPool": lambda t: BudgetPool.objects.create(
+        account=t.account, name=f"{_name(t)} pool"
+    ),
+    "campaigns.DailyMetric": lambda t: DailyMetric.objects.create(
+        ad_group=t.ad_group,
+        campaign=t.campaign,
+        date=date(2026, 1, 1),
+        synced_at=timezone.now(),
+    ),
+    "campaigns.SyncRun": lambda t: SyncRun.objects.create(
+        account=t.account,
+        date_from=date(2026, 1, 1),
+        date_to=date(2026, 1, 2),
+        error=f"{_name(t)} sync error",
+    ),
+    "campaigns.QuarantinedRow": lambda t: QuarantinedRow.objects.create(
+        account=t.account,
+        kind="campaign",
+        external_id=f"{_name(t)}-row",
+        fingerprint=uuid.uuid4().hex,
+        reason=f"{_name(t)} bad row",
+        payload={},
+    ),
+    "optimizer.OptimizationRun": lambda t: OptimizationRun.objects.create(
+        account=t.account,
+        as_of=date(2026, 2, next(_day) % 28 + 1),
+        window_start=date(2026, 1, 1),
+        window_end=date(2026, 1, 31),
+        error=f"{_name(t)} run",
+    ),
+    "optimizer.SeasonalEvent": lambda t: SeasonalEvent.objects.create(
+        organization=t.org,
+        name=f"{_name(t)} festival",
+        start_date=date(2026, 10, 1),
+        end_date=date(2026, 10, 5),
+        multiplier="1.50",
+    ),
+    "executors.CircuitBreaker": lambda t: CircuitBreaker.objects.get_or_create(
+        account=t.account, defaults={"last_error": f"{_name(t)} breaker"}
+    )[0],
+    "executors.ApiQuotaUsage": lambda t: ApiQuotaUsage.objects.create(
+        account=t.account, day=date(2026, 1, next(_day) % 28 + 1)
+    ),
+    "executors.ExecutionLog": lambda t: ExecutionLog.objects.create(
+        recommendation=t.recommendation,
+        account=t.account,
+        action="adobe.campaign_budget",
+        mode="live",
+        idempotency_key=uuid.uuid4(),
+        outcome="succeeded",
+        detail=f"{_name(t)} execution",
+    ),
+    "spectra.AccountCycle": lambda t: _spectra_model("AccountCycle").objects.get_or_create(
+        account=t.account
+    )[0],
+    "spectra.CycleRun": lambda t: _spectra_model("CycleRun").objects.create(
+        account=t.account, step=f"{_name(t)}"[:24]
+    ),
+    # The admin's own: people see only their own tokens, and bob attacks as his admin.
+    "api.ApiToken": lambda t: _token(t.admin, f"{_name(t)} token"),
+}
+
+# Pages no organization member may open at all: Spectra's operators' own.
+OPERATORS_ONLY = {
+    "auth.User",
+    "auth.Group",
+    "django_q.Schedule",
+    "django_q.Success",
+    "django_q.Failure",
+    "django_q.OrmQ",
+}
+# Global, not tenant data: covered by its own tests (the kill-switch page).
+GLOBAL = {"campaigns.ExecutionSwitch"}
