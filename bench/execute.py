@@ -57,7 +57,11 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # As in production: no query log (DEBUG records and formats every SQL statement).
+    settings.DEBUG = False
     from django.db import connection
 
     from campaigns.actors import system_user

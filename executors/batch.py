@@ -4,14 +4,19 @@ Same promises as `executors.execute`, with the per-row work done per batch:
 turns, campaign locks and claims are single conditional UPDATEs over the batch
 (only rows still in the expected state move, so racing workers split the batch,
 never share a row); guardrails run on rows read once; the platform's current
-values are read in one listing (Adobe) or one query (Google); writes go out
-concurrently under the rate limit (Adobe, one call each with its idempotency
-key) or as one batched mutate (Google, up to 10,000 operations per request);
-results, logs and history are written in bulk. Anything unusual (a block, a
-failure) goes through the same per-recommendation services as a single
+values are read in one listing (Adobe) or one query (Google). Google's writes go
+as one batched mutate (up to 10,000 operations per request). Adobe's are one call
+each with its idempotency key, paced evenly under the rate limit, and pipelined:
+the sending threads write one chunk while this thread claims the next and records
+the previous (logs, states, budgets and history in bulk), so the bookkeeping hides
+behind the rate-bound writes instead of adding to them. Before each chunk the kill
+switch, the breaker and the daily quota are asked again. Anything unusual (a block,
+a failure) goes through the same per-recommendation services as a single
 execution. Rollbacks and non-budget kinds take the single path.
 """
 
+from collections import deque
+from concurrent.futures import wait
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -31,6 +36,7 @@ from campaigns.models import (
 )
 from campaigns.selectors import policy_for_account
 from campaigns.services.recommendations import recommendation_block
+from campaigns.switches import writes_allowed
 from executors.checks import executed_today, execution_checks
 from executors.clients.errors import PlatformError
 from executors.execute import (
@@ -43,16 +49,23 @@ from executors.execute import (
 )
 from executors.models import ExecutionLog, ExecutionOutcome
 from executors.resilience import (
+    PacedCapacity,
+    QuotaExhausted,
     acquire,
     breaker_allow,
     breaker_record_failure,
     breaker_record_success,
+    quota_reserve,
 )
 from executors.writers import writer_for
 from spectra.logging import redact_mapping
 
 R = RecommendationStatus
 CS = CampaignStatus
+# Changes claimed, sent and recorded together: about 1.3 s of writes at 190 a second,
+# long enough that recording one chunk hides behind sending the next.
+CHUNK = 250
+POLL_S = 0.01  # how soon this thread notices a finished chunk or a window to top up
 
 
 def execute_budget_batch(
@@ -72,19 +85,23 @@ def execute_budget_batch(
     if not recs:
         return {}
     counts: dict[str, int] = {}
-    recs = _lock_campaigns(recs, actor, token, counts)
+    recs = _lock_campaigns(account, recs, token, counts, actor)
     try:
         return _execute(account, recs, actor, now, token, client, concurrency, counts)
     finally:
-        _unlock_remaining([r.campaign_id for r in recs], actor, token)
+        _unlock_remaining(account, token)
         Recommendation.objects.filter(
-            pk__in=[r.pk for r in recs], status=R.APPROVED, lease_expires_at=token
+            account=account, status=R.APPROVED, lease_expires_at=token
         ).update(lease_expires_at=None)
 
 
 def _take_turns(account, now, token, limit) -> list[Recommendation]:
-    ids = list(
+    """Mark up to `limit` free APPROVED budget changes with `token`, in one conditional
+    UPDATE: racing workers split them, never share one."""
+    free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    oldest = (
         Recommendation.objects.filter(
+            free,
             account=account,
             status=R.APPROVED,
             kind=RecommendationKind.BUDGET,
@@ -92,15 +109,13 @@ def _take_turns(account, now, token, limit) -> list[Recommendation]:
         )
         .exclude(source=Source.ROLLBACK)
         .order_by("decided_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values("pk")[:limit]
     )
-    Recommendation.objects.filter(
-        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now),
-        pk__in=ids,
-        status=R.APPROVED,
-    ).update(lease_expires_at=token)
+    Recommendation.objects.filter(free, pk__in=oldest, status=R.APPROVED).update(
+        lease_expires_at=token
+    )
     recs = list(
-        Recommendation.objects.filter(pk__in=ids, status=R.APPROVED, lease_expires_at=token)
+        Recommendation.objects.filter(account=account, status=R.APPROVED, lease_expires_at=token)
         .select_related("account", "decided_by")
         .order_by("decided_at", "pk")
     )
@@ -116,24 +131,25 @@ def _take_turns(account, now, token, limit) -> list[Recommendation]:
     return first
 
 
-def _lock_campaigns(recs, actor, token, counts) -> list[Recommendation]:
-    """ACTIVE → OPTIMIZING for the batch's campaigns in one UPDATE, with history."""
-    ids = [r.campaign_id for r in recs]
-    with transaction.atomic():
-        Campaign.objects.filter(pk__in=ids, status=CS.ACTIVE).update(
-            status=CS.OPTIMIZING, lock_expires_at=token
+def _lock_campaigns(account, recs, token, counts, actor) -> list[Recommendation]:
+    """ACTIVE → OPTIMIZING for the batch's campaigns in one conditional UPDATE.
+
+    The lock is the promise against concurrent writers; it is held for seconds and
+    leaves no history row of its own (nor does its release): the campaign's history
+    gets one row per change, the outcome, written when the change is recorded.
+    """
+    turns = Recommendation.objects.filter(
+        account=account, status=R.APPROVED, lease_expires_at=token
+    ).values("campaign_id")
+    Campaign.objects.filter(pk__in=turns, status=CS.ACTIVE).update(
+        status=CS.OPTIMIZING, lock_expires_at=token
+    )
+    locked = {
+        c.pk: c
+        for c in Campaign.objects.filter(
+            account=account, status=CS.OPTIMIZING, lock_expires_at=token
         )
-        locked = {
-            c.pk: c
-            for c in Campaign.objects.filter(
-                pk__in=ids, status=CS.OPTIMIZING, lock_expires_at=token
-            )
-        }
-        Campaign.history.bulk_history_create(
-            list(locked.values()),
-            default_user=actor,
-            default_change_reason="Executing a batch of budget changes",
-        )
+    }
     ready = []
     for rec in recs:
         campaign = locked.get(rec.campaign_id)
@@ -153,21 +169,21 @@ def _lock_campaigns(recs, actor, token, counts) -> list[Recommendation]:
     return ready
 
 
-def _unlock_remaining(campaign_ids, actor, token) -> None:
-    with transaction.atomic():
-        still = list(
-            Campaign.objects.filter(
-                pk__in=campaign_ids, status=CS.OPTIMIZING, lock_expires_at=token
-            )
-        )
-        Campaign.objects.filter(pk__in=[c.pk for c in still]).update(
-            status=CS.ACTIVE, lock_expires_at=None
-        )
-        Campaign.history.bulk_history_create(
-            list(Campaign.objects.filter(pk__in=[c.pk for c in still])),
-            default_user=actor,
-            default_change_reason="Batch finished without changing this campaign",
-        )
+def _unlock(campaign_ids, token) -> None:
+    Campaign.objects.filter(
+        pk__in=list(campaign_ids), status=CS.OPTIMIZING, lock_expires_at=token
+    ).update(status=CS.ACTIVE, lock_expires_at=None)
+
+
+def _unlock_remaining(account, token) -> None:
+    """Give back the locks still held, except where a change is in doubt (EXECUTING):
+    that campaign stays locked until recovery has read the platform back."""
+    in_doubt = Recommendation.objects.filter(
+        account=account, status=R.EXECUTING, lease_expires_at=token + LEASE
+    ).values("campaign_id")
+    Campaign.objects.filter(account=account, status=CS.OPTIMIZING, lock_expires_at=token).exclude(
+        pk__in=in_doubt
+    ).update(status=CS.ACTIVE, lock_expires_at=None)
 
 
 def _execute(account, recs, actor, now, token, client, concurrency, counts):
@@ -181,15 +197,7 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
     for rec in recs:
         verdict = execution_checks(rec, limits=limits, now=now, done_today=done_today)
         if not verdict.ok:
-            _log(
-                rec,
-                action=f"{account.platform}.budget",
-                outcome=ExecutionOutcome.BLOCKED,
-                detail=f"{verdict.rule}: {verdict.detail}",
-            )
-            recommendation_block(
-                recommendation=rec, actor=actor, rule=verdict.rule, detail=verdict.detail
-            )
+            _block(rec, actor, verdict.rule, verdict.detail)
             count(R.BLOCKED)
             continue
         go.append(rec)
@@ -201,9 +209,8 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
         for rec in go:  # a dry run writes nothing, so the single path costs no platform time
             count(execute_recommendation(rec.pk, actor=actor, client=client, now=now).status)
         return counts
-    decision = breaker_allow(account)
-    if not decision.allowed:
-        return counts  # the breaker is open: everything waits for the next round
+    if _not_now(account, go, operations=1, mutate=False):
+        return counts  # the breaker is open or the quota spent: everything waits
     try:
         current = writer.read_budgets([r.campaign.external_id for r in go])
     except PlatformError as exc:
@@ -223,26 +230,122 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
             count(R.BLOCKED)
         else:
             claimable.append(rec)
-    claimed = _claim(claimable, actor, token)
-    outcomes = writer.send_budgets(
-        [(rec, writer.prepare(rec)) for rec in claimed],
-        concurrency=concurrency,
-        pace=lambda n: acquire(account, n, timeout=RATE_WAIT_S),
-        attempts=WRITE_ATTEMPTS,
-    )
-    _record(account, claimed, outcomes, actor, count)
+    if not claimable:
+        return counts
+    if hasattr(writer, "budget_sender"):  # one call per change: pipelined under the rate limit
+        _send_pipelined(account, claimable, actor, token, writer, concurrency, count)
+    elif not _not_now(account, claimable, operations=len(claimable), mutate=True, breaker=False):
+        claimed = _claim(claimable, actor, token)
+        outcomes = writer.send_budgets(
+            [(rec, writer.prepare(rec)) for rec in claimed],
+            concurrency=concurrency,
+            pace=lambda n: acquire(account, n, timeout=RATE_WAIT_S),
+            attempts=WRITE_ATTEMPTS,
+        )
+        _record(account, claimed, outcomes, actor, count, token)
     return counts
 
 
+def _block(rec, actor, rule, detail) -> None:
+    _log(
+        rec,
+        action=f"{rec.account.platform}.budget",
+        outcome=ExecutionOutcome.BLOCKED,
+        detail=f"{rule}: {detail}",
+    )
+    recommendation_block(recommendation=rec, actor=actor, rule=rule, detail=detail)
+
+
+def _not_now(account, recs, *, operations, mutate, breaker=True) -> bool:
+    """Wait instead of hammering: an open breaker or a spent daily quota stops the batch
+    here; its changes stay APPROVED (their turns are given back) with a log row saying why."""
+    detail = ""
+    if breaker and not (decision := breaker_allow(account)).allowed:
+        detail = f"circuit breaker open: {decision.reason}"
+    else:
+        try:
+            quota_reserve(account, operations, mutate=mutate)
+        except QuotaExhausted as exc:
+            detail = f"daily quota: {exc}"
+    if not detail:
+        return False
+    ExecutionLog.objects.bulk_create(
+        [
+            ExecutionLog(
+                recommendation=rec,
+                account=account,
+                action=f"{account.platform}.budget",
+                mode=account.execution_mode,
+                attempt=1,
+                idempotency_key=rec.idempotency_key,
+                request={},
+                response={},
+                outcome=ExecutionOutcome.RETRYING,
+                detail=detail[:2000],
+            )
+            for rec in recs
+        ],
+        batch_size=2000,
+    )
+    return True
+
+
+def _send_pipelined(account, recs, actor, token, writer, concurrency, count) -> None:
+    """Claim, send and record CHUNK changes at a time, the bookkeeping overlapping the writes.
+
+    While the sender's threads write chunk k, this thread claims chunk k+1, records
+    chunk k-1 and keeps the rate-limit capacity topped up (all the database work stays
+    on this thread: SQLite has one writer, and a test's transaction is only visible
+    here). A chunk is claimed only once the sender is close to needing it, after the
+    kill switch, the breaker and the quota are asked again, so a stop or a crash
+    leaves at most two chunks claimed (recovery finishes those) and the rest APPROVED.
+    """
+    capacity = PacedCapacity(account)
+    waiting = deque(recs[i : i + CHUNK] for i in range(0, len(recs), CHUNK))
+    in_flight: deque = deque()
+    with writer.budget_sender(
+        capacity=capacity, concurrency=concurrency, attempts=WRITE_ATTEMPTS, wait_s=RATE_WAIT_S
+    ) as sender:
+        while waiting or in_flight:
+            capacity.top_up(sender.backlog())
+            if waiting and sender.backlog() < CHUNK:
+                claimed = _claim_next(account, waiting, actor, token, count)
+                if claimed is not None:
+                    prepared = [(rec, writer.prepare(rec)) for rec in claimed]
+                    in_flight.append((claimed, sender.submit(prepared)))
+                continue
+            claimed, futures = in_flight[0]
+            if len(wait(futures, timeout=POLL_S).done) == len(futures):
+                in_flight.popleft()
+                outcomes = [f.result() for f in futures]
+                _record(account, claimed, outcomes, actor, count, token)
+
+
+def _claim_next(account, waiting, actor, token, count) -> list[Recommendation] | None:
+    """Claim the next chunk, unless the kill switch (BLOCKED), the breaker or the quota
+    (left APPROVED) now says stop: then nothing more of the batch goes out."""
+    chunk = waiting.popleft()
+    rest = [*chunk, *(rec for later in waiting for rec in later)]
+    switch = writes_allowed(account.organization_id)
+    if not switch.enabled:  # flipped mid-batch
+        for rec in rest:
+            _block(rec, actor, "kill_switch", switch.reason)
+        count(R.BLOCKED, len(rest))
+    elif not _not_now(account, rest, operations=len(chunk), mutate=True):
+        return _claim(chunk, actor, token)
+    waiting.clear()
+    return None
+
+
 def _claim(recs, actor, token) -> list[Recommendation]:
-    """APPROVED → EXECUTING for the batch in one conditional UPDATE, with history."""
+    """APPROVED → EXECUTING in one conditional UPDATE, with history: only rows whose turn
+    this batch still holds move, so no other worker can ever send them."""
     if not recs:
         return []
     lease = token + LEASE
+    ids = [r.pk for r in recs]
     with transaction.atomic():
-        Recommendation.objects.filter(
-            pk__in=[r.pk for r in recs], status=R.APPROVED, lease_expires_at=token
-        ).update(
+        Recommendation.objects.filter(pk__in=ids, status=R.APPROVED, lease_expires_at=token).update(
             status=R.EXECUTING,
             lease_expires_at=lease,
             attempts=F("attempts") + 1,
@@ -250,11 +353,15 @@ def _claim(recs, actor, token) -> list[Recommendation]:
         )
         claimed = list(
             Recommendation.objects.filter(
-                pk__in=[r.pk for r in recs], status=R.EXECUTING, lease_expires_at=lease
-            )
+                pk__in=ids, status=R.EXECUTING, lease_expires_at=lease
+            ).order_by("decided_at", "pk")
         )
-        Recommendation.history.bulk_history_create(
-            claimed, default_user=actor, default_change_reason="Claimed for execution (batch)"
+        _copy_to_history(
+            Recommendation,
+            [r.pk for r in claimed],
+            actor=actor,
+            when=timezone.now(),
+            reason="Claimed for execution (batch)",
         )
     by_pk = {r.pk: r for r in recs}
     for rec in claimed:
@@ -262,7 +369,7 @@ def _claim(recs, actor, token) -> list[Recommendation]:
     return claimed
 
 
-def _record(account, claimed, outcomes, actor, count) -> None:
+def _record(account, claimed, outcomes, actor, count, token) -> None:
     """Logs, states and Spectra's budgets in bulk; failures one by one with their alert."""
     now = timezone.now()
     logs, succeeded = [], []
@@ -296,6 +403,7 @@ def _record(account, claimed, outcomes, actor, count) -> None:
         breaker_record_success(account)
         _finish_succeeded(succeeded, actor, now)
         count(R.EXECUTED, len(succeeded))
+    failed = []
     for rec, outcome in zip(claimed, outcomes, strict=True):
         if outcome.unknown:
             count(R.EXECUTING)  # left to recovery: it reads back before anything is resent
@@ -303,10 +411,13 @@ def _record(account, claimed, outcomes, actor, count) -> None:
             if outcome.retryable:
                 breaker_record_failure(account, outcome.error)
             _failed(rec, actor, outcome.error)
+            failed.append(rec.campaign_id)
             count(R.FAILED)
+    _unlock(failed, token)
 
 
 def _finish_succeeded(recs, actor, now) -> None:
+    """EXECUTED, with the new budgets in Spectra and one history row per row changed."""
     ids = [r.pk for r in recs]
     with transaction.atomic():
         Recommendation.objects.filter(pk__in=ids, status=R.EXECUTING).update(
@@ -316,37 +427,75 @@ def _finish_succeeded(recs, actor, now) -> None:
             updated_at=now,
             outcome_detail="applied",
         )
-        Recommendation.history.bulk_history_create(
-            list(Recommendation.objects.filter(pk__in=ids)),
-            default_user=actor,
-            default_change_reason="Executed on the platform",
-            default_date=now,
+        _copy_to_history(
+            Recommendation, ids, actor=actor, when=now, reason="Executed on the platform"
         )
-        campaigns = [rec.campaign for rec in recs]
         # One executemany UPDATE: bulk_update's CASE per row costs seconds at 5,000 rows.
+        # A campaign paused while its budget change was in flight stays paused.
         table = connection.ops.quote_name(Campaign._meta.db_table)
+        at = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {table} SET daily_budget = %s, last_significant_change_at = %s, "
-                "lock_expires_at = NULL WHERE id = %s",
-                [(rec.proposed_value, now, rec.campaign_id) for rec in recs],
+                "updated_at = %s, lock_expires_at = NULL, "
+                "status = CASE WHEN status = %s THEN %s ELSE status END WHERE id = %s",
+                [
+                    (rec.proposed_value, at, at, CS.OPTIMIZING, CS.ACTIVE, rec.campaign_id)
+                    for rec in recs
+                ],
             )
-        Campaign.objects.filter(pk__in=[c.pk for c in campaigns], status=CS.OPTIMIZING).update(
-            status=CS.ACTIVE
+        _copy_to_history(
+            Campaign,
+            [r.campaign_id for r in recs],
+            actor=actor,
+            when=now,
+            reason=("Executed recommendation #", ids),
         )
-        by_campaign = {r.campaign_id: r.pk for r in recs}
-        fresh = list(Campaign.objects.filter(pk__in=list(by_campaign)))
-        for campaign in fresh:
-            campaign._change_reason = f"Executed recommendation #{by_campaign[campaign.pk]}"
-        Campaign.history.bulk_history_create(fresh, default_user=actor, default_date=now)
+
+
+def _copy_to_history(model, ids, *, actor, when, reason) -> None:
+    """One history row per row of `model` in `ids`, as it is now, in one INSERT … SELECT.
+
+    What `bulk_history_create` writes, without building a model instance and compiling
+    ~25 values per row in Python (about 0.2 ms a row, which at 5,000 rows was most of the
+    batch's bookkeeping). `reason` is a text, or (prefix, recommendation ids) for
+    "prefix #id" per campaign, the id of the batch's recommendation for that campaign.
+    """
+    if not ids:
+        return
+    qn = connection.ops.quote_name
+    history = model.history.model
+    columns = [qn(f.column) for f in history.tracked_fields]
+    params = [connection.ops.adapt_datetimefield_value(when), "~", actor.pk if actor else None]
+    source = f"{qn(model._meta.db_table)} AS src"
+    if isinstance(reason, str):
+        why, params = "%s", [*params, reason, *ids]
+        where = f"src.id IN ({', '.join(['%s'] * len(ids))})"
+    else:
+        prefix, rec_ids = reason
+        why, params = "%s || CAST(rec.id AS TEXT)", [*params, prefix, *rec_ids]
+        source += f" JOIN {qn(Recommendation._meta.db_table)} AS rec ON rec.campaign_id = src.id"
+        where = f"rec.id IN ({', '.join(['%s'] * len(rec_ids))})"
+    sql = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({', '.join(columns)}, history_date, "
+        f"history_type, history_user_id, history_change_reason) "
+        f"SELECT {', '.join('src.' + c for c in columns)}, %s, %s, %s, {why} "
+        f"FROM {source} WHERE {where}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def execute_approved(*, account, actor=None, limit: int | None = None) -> dict[str, int]:
     """Carry out every APPROVED recommendation of an account: budget changes as a batch,
     everything else (and what the batch left) one by one, oldest decision first."""
     counts = execute_budget_batch(account=account, actor=actor)
+    now = timezone.now()
     ids = list(
         Recommendation.objects.filter(account=account, status=R.APPROVED)
+        # Rows whose turn another worker holds are its to finish: walking them one by
+        # one here would only queue behind its batch and cost it the database.
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
         .order_by("decided_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

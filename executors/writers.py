@@ -6,8 +6,10 @@ back (to refuse a change whose basis moved, and to reconcile after a crash).
 """
 
 import random
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +19,6 @@ from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.clients.factory import client_for
 
 K = RecommendationKind
-PACE_CHUNK = 10
 
 
 @dataclass(frozen=True)
@@ -89,30 +90,12 @@ class AdobeWriter:
             if str(c["external_id"]) in wanted
         }
 
-    def send_budgets(self, items, *, concurrency: int, pace, attempts: int):
-        """One write per change, `concurrency` at a time, paced by the rate limit.
-
-        Capacity is taken PACE_CHUNK operations at a time: one shared-counter update
-        per ten writes instead of per write, the same average rate.
-        """
-        futures, allowed = [], False
-        with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for index, (rec, prepared) in enumerate(items):
-                if index % PACE_CHUNK == 0:
-                    allowed = pace(min(PACE_CHUNK, len(items) - index))
-                if not allowed:
-                    outcome = BatchOutcome(
-                        prepared.action,
-                        prepared.describe(),
-                        unknown=True,
-                        error="not sent: no rate-limit capacity in time",
-                    )
-                    futures.append(outcome)
-                    continue
-                futures.append(
-                    pool.submit(_adobe_send_one, self, prepared, str(rec.idempotency_key), attempts)
-                )
-        return [f if isinstance(f, BatchOutcome) else f.result() for f in futures]
+    def budget_sender(self, *, capacity, concurrency: int, attempts: int, wait_s: float):
+        """A PacedSender for this account's budget writes: one call per change, each with
+        its idempotency key, sent while the caller records the previous ones."""
+        return PacedSender(
+            self, capacity=capacity, concurrency=concurrency, attempts=attempts, wait_s=wait_s
+        )
 
 
 def _decimal(value) -> Decimal | None:
@@ -303,3 +286,104 @@ def _adobe_send_one(writer, prepared, key, attempts) -> BatchOutcome:
         outcome.ok, outcome.error = True, ""
         return outcome
     return outcome
+
+
+class PacedSender:
+    """Writes queued by one thread, sent by others: the writes of a batch go out while
+    the thread that queued them does its bookkeeping.
+
+    `submit` returns at once with a future per write (a BatchOutcome). A dispatcher
+    thread hands the writes, in the order submitted, to `concurrency` sending threads,
+    one each time `capacity` (a PacedCapacity) lets an operation through; a write that
+    gets no capacity within `wait_s` is not sent and ends unknown, as before. No thread
+    here touches the database: the submitting thread keeps `capacity` topped up.
+    """
+
+    def __init__(self, writer, *, capacity, concurrency: int, attempts: int, wait_s: float):
+        self.writer, self.capacity = writer, capacity
+        self.attempts, self.wait_s = attempts, wait_s
+        self._queue: deque = deque()
+        self._changed = threading.Condition()
+        self._closing = self._cancelled = False
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send")
+        self._dispatcher = threading.Thread(target=self._dispatch, name="dispatch", daemon=True)
+        self._dispatcher.start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        self.close(cancel=exc_type is not None)
+
+    def submit(self, items) -> list[Future]:
+        """Queue `(recommendation, prepared)` pairs; one future per pair, in order."""
+        queued = [(rec, prepared, Future()) for rec, prepared in items]
+        with self._changed:
+            if self._closing:
+                raise RuntimeError("This sender is closed.")
+            self._queue.extend(queued)
+            self._changed.notify_all()
+        return [future for _, _, future in queued]
+
+    def backlog(self) -> int:
+        """Writes queued and not yet handed to a sending thread."""
+        with self._changed:
+            return len(self._queue)
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Send what is queued (or, with `cancel`, nothing more), wait for every write
+        in flight, and stop the threads. Unsent writes end unknown: recovery reads back."""
+        with self._changed:
+            self._closing = True
+            self._cancelled = self._cancelled or cancel
+            self._changed.notify_all()
+        if cancel:
+            self.capacity.close()
+        self._dispatcher.join()
+        self._pool.shutdown(wait=True)
+
+    def _dispatch(self) -> None:
+        try:
+            while self._dispatch_one():
+                pass
+        finally:  # however it ends, no future is left unresolved for the caller to wait on
+            with self._changed:
+                left, self._closing = list(self._queue), True
+                self._queue.clear()
+            for _, prepared, future in left:
+                if not future.done():
+                    future.set_result(_not_sent(prepared, "not sent: the sender stopped"))
+
+    def _dispatch_one(self) -> bool:
+        with self._changed:
+            while not self._queue and not self._closing:
+                self._changed.wait()
+            if not self._queue:
+                return False
+            rec, prepared, future = self._queue[0]  # counted in the backlog until it goes
+        sent = not self._cancelled and self.capacity.take(self.wait_s)
+        sent = sent and not self._cancelled
+        with self._changed:
+            self._queue.popleft()
+        if sent:
+            self._pool.submit(_send_into, future, self.writer, prepared, rec, self.attempts)
+        elif self._cancelled:
+            future.set_result(_not_sent(prepared, "not sent: the batch stopped before its turn"))
+        else:
+            future.set_result(_not_sent(prepared, "not sent: no rate-limit capacity in time"))
+        return True
+
+
+def _not_sent(prepared, reason) -> BatchOutcome:
+    # Never sent, but claimed: recovery reads it back and sends it with the same key.
+    return BatchOutcome(prepared.action, prepared.describe(), unknown=True, error=reason)
+
+
+def _send_into(future: Future, writer, prepared, rec, attempts) -> None:
+    try:
+        outcome = _adobe_send_one(writer, prepared, str(rec.idempotency_key), attempts)
+    except Exception as exc:  # no usable answer: it may have been applied, so recovery reads back
+        outcome = BatchOutcome(prepared.action, prepared.describe(), unknown=True)
+        outcome.error = f"no usable answer: {exc!r}"[:2000]
+        outcome.attempts.append((None, outcome.error, None))
+    future.set_result(outcome)

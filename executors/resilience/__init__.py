@@ -1,7 +1,8 @@
 """Resilience shared by every platform client and every worker.
 
 - breaker: a circuit breaker per platform account, in the database.
-- ratelimit: operations per second per account, counted in the cache (or the database).
+- ratelimit: operations per second per account, counted in the cache (or the database);
+  PacedCapacity spreads a long stream of writes evenly within it.
 - quota: operations per account-local day, counted and enforced.
 
 Retries with full-jitter backoff live with the HTTP call (executors.clients.http).
@@ -22,10 +23,11 @@ from executors.resilience.quota import (
     quota_reserve,
     quota_used,
 )
-from executors.resilience.ratelimit import acquire
+from executors.resilience.ratelimit import PacedCapacity, acquire
 
 __all__ = [
     "Decision",
+    "PacedCapacity",
     "QuotaExhausted",
     "acquire",
     "breaker_allow",

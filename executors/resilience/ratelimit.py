@@ -24,6 +24,7 @@ Where the count lives depends on the cache:
 
 import math
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import Protocol
@@ -140,3 +141,94 @@ def acquire(
             return False
         wake = min(next_window + random.uniform(0, _WAKE_JITTER_SECONDS), deadline)
         sleep(max(wake - now, 0.0))
+
+
+class PacedCapacity:
+    """The rate limit for one long stream of writes: capacity from the shared counter in
+    large grants, handed out one operation at a time at an even pace.
+
+    `top_up` takes, from the same shared counter as `acquire`, as much of the current
+    window as the stream still wants (one counter update for up to a whole window,
+    instead of one per write) and is meant for the thread that does the database work.
+    `take` hands the capacity out to the sending thread, spaced 1/rate apart with a
+    small burst, and touches no database: on SQLite (one writer) the sender never
+    queues behind the bookkeeping's transactions, and the platform never sees the
+    double burst a fixed window lets through around its boundary. The stream holds at
+    most about one window's worth ahead, so other workers of the account keep their share.
+    """
+
+    def __init__(
+        self,
+        account: AdAccount,
+        *,
+        burst: int = 3,
+        counter: WindowCounter | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.account = account
+        self.limit = settings.PLATFORM_RATE_PER_SECOND
+        self.interval = 1.0 / self.limit
+        self.burst = burst
+        self.counter = counter or window_counter()
+        self.clock = clock
+        self._granted = 0
+        self._full_window: int | None = None  # asked in vain: no point asking again in it
+        self._next_slot = 0.0
+        self._closed = False
+        self._ready = threading.Condition()
+
+    @property
+    def granted(self) -> int:
+        """Operations taken from the shared counter and not yet handed out."""
+        with self._ready:
+            return self._granted
+
+    def top_up(self, wanted: int) -> int:
+        """Take capacity for up to `wanted` operations still to send, if the stream runs low.
+
+        Returns how many operations were taken now: 0 while the stream still holds half
+        a window or more, or when the current window is already known to be full.
+        """
+        with self._ready:
+            held = self._granted
+        need = min(wanted - held, self.limit - held)
+        if need < 1 or held > self.limit // 2:
+            return 0
+        window = math.floor(self.clock())
+        if window == self._full_window:
+            return 0
+        operations = need
+        while operations >= 1:  # whatever the window still holds, in at most ~log2(limit) asks
+            if self.counter.take(self.account.pk, window, operations, self.limit):
+                with self._ready:
+                    self._granted += operations
+                    self._ready.notify_all()
+                return operations
+            operations //= 2
+        self._full_window = window
+        return 0
+
+    def take(self, timeout: float) -> bool:
+        """Wait for one granted operation and its turn in the pace; False after `timeout` s
+        without capacity, or once closed."""
+        deadline = time.monotonic() + timeout
+        with self._ready:
+            while self._granted < 1:
+                left = deadline - time.monotonic()
+                if self._closed or left <= 0:
+                    return False
+                self._ready.wait(left)
+            self._granted -= 1
+            now = time.monotonic()
+            # Slots 1/rate apart; after a pause up to `burst` go at once to catch up.
+            slot = max(self._next_slot, now - (self.burst - 1) * self.interval)
+            self._next_slot = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+        return True
+
+    def close(self) -> None:
+        """Wake and refuse every waiting `take` (the stream has stopped)."""
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
