@@ -6,6 +6,7 @@ credentials are accepted write-only and handed to the credentials service.
 
 from decimal import Decimal
 
+from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
 
 from api.fields import ScopedPrimaryKeyRelatedField, StrictInputMixin
@@ -27,6 +28,9 @@ from campaigns.services.campaigns import PERSON_TRANSITIONS
 from executors.models import ExecutionLog
 from optimizer.models import OptimizationRun
 
+# The SQL standard's ranges (PostgreSQL's), not the configured database's.
+PORTABLE_INTEGER_RANGES = BaseDatabaseOperations.integer_field_ranges
+
 
 class ErrorSerializer(serializers.Serializer):
     """The one shape of every error (see api.errors)."""
@@ -41,7 +45,16 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
-    pass
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        portable = PORTABLE_INTEGER_RANGES.get(model_field.get_internal_type())
+        if portable is not None:
+            # SQLite stores 64-bit integers in every integer column, PostgreSQL does not:
+            # accept only what both hold, so the API (and its schema) is the same on both.
+            low, high = portable
+            kwargs["min_value"] = max(kwargs.get("min_value", low), low)
+            kwargs["max_value"] = min(kwargs.get("max_value", high), high)
+        return field_class, kwargs
 
 
 class OrganizationSerializer(ModelSerializer):
