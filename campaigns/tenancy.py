@@ -27,6 +27,8 @@ ORG_PATH = {
     "circuitbreaker": "account__organization_id",
     "apiquotausage": "account__organization_id",
     "ratelimitwindow": "account__organization_id",
+    "accountcycle": "account__organization_id",
+    "cyclerun": "account__organization_id",
 }
 
 
