@@ -1,7 +1,6 @@
 """The API's resources. Each is a TenantScopedViewSet (scoping and object checks
 live there); every write calls the same service the admin calls."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -407,8 +406,7 @@ class PolicyViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMode
                 "This organization already has that policy; change it instead "
                 f"(PATCH /api/v1/policies/{existing.values_list('pk', flat=True)[0]}/)."
             )
-        with transaction.atomic():
-            serializer.instance = policy_save(policy=policy, actor=self.request.user, reason=reason)
+        serializer.instance = policy_save(policy=policy, actor=self.request.user, reason=reason)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
