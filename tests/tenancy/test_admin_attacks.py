@@ -240,6 +240,27 @@ def test_the_index_page_and_the_dashboard_show_only_bobs_numbers(rows, attacker,
     _assert_hidden(attacker.get("/admin/"))
 
 
+CUSTOM_PAGES = [
+    (model._meta.label, f"/admin/{model._meta.app_label}/{model._meta.model_name}/{route}")
+    for model, model_admin in REGISTRY.items()
+    for route in (str(p.pattern) for p in model_admin.get_urls())
+    if route
+    and "<" not in route
+    and "(" not in route
+    and not route.startswith("^")
+    and route not in ("add/",)
+]
+
+
+@pytest.mark.parametrize(("label", "url"), CUSTOM_PAGES)
+def test_custom_console_pages_show_nothing_of_alices(label, url, rows, attacker):
+    before = snapshot()
+    response = attacker.get(url)
+    assert response.status_code in (200, 302, 403)
+    _assert_hidden(response, *(theirs for theirs, _ in rows.values()))
+    assert snapshot() == before
+
+
 def test_bob_cannot_open_or_flip_alices_organization_switch(rows, attacker, alice):
     url = reverse("admin:campaigns_executionswitch_organization", args=[alice.org.pk])
     before = snapshot()
