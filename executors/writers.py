@@ -265,9 +265,13 @@ class BatchOutcome:
     error: str = ""
 
 
-def _adobe_send_one(writer, prepared, key, attempts) -> BatchOutcome:
+def _adobe_send_one(writer, prepared, key, attempts, pace=None) -> BatchOutcome:
+    """One write with its retries; `pace()` (if given) must allow each resend, so retries
+    count against the rate limit like first attempts and cannot snowball into more 429s."""
     outcome = BatchOutcome(prepared.action, prepared.describe())
     for attempt in range(1, attempts + 1):
+        if attempt > 1 and pace is not None and not pace():
+            return outcome  # no capacity for the resend in time: ends with the last error
         started = time.monotonic()
         try:
             result = writer.send(prepared, key=key)
@@ -305,6 +309,7 @@ class PacedSender:
         self._queue: deque = deque()
         self._changed = threading.Condition()
         self._closing = self._cancelled = False
+        self._idle = concurrency  # sending threads free for the next write
         self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="send")
         self._dispatcher = threading.Thread(target=self._dispatch, name="dispatch", daemon=True)
         self._dispatcher.start()
@@ -356,34 +361,52 @@ class PacedSender:
 
     def _dispatch_one(self) -> bool:
         with self._changed:
-            while not self._queue and not self._closing:
+            # Only as many in flight as there are sending threads: a write that would
+            # queue behind a slow answer would go out late, in a burst with others.
+            while (not self._queue or not self._idle) and not self._closing:
+                self._changed.wait()
+            while not self._idle and not self._cancelled:
                 self._changed.wait()
             if not self._queue:
                 return False
-            rec, prepared, future = self._queue[0]  # counted in the backlog until it goes
-        sent = not self._cancelled and self.capacity.take(self.wait_s)
-        sent = sent and not self._cancelled
+            most = min(len(self._queue), max(self._idle, 1))
+        allowed = 0 if self._cancelled else self.capacity.take(self.wait_s, most=most)
+        if self._cancelled:
+            allowed = 0
         with self._changed:
-            self._queue.popleft()
-        if sent:
-            self._pool.submit(_send_into, future, self.writer, prepared, rec, self.attempts)
-        elif self._cancelled:
-            future.set_result(_not_sent(prepared, "not sent: the batch stopped before its turn"))
-        else:
-            future.set_result(_not_sent(prepared, "not sent: no rate-limit capacity in time"))
+            going = [self._queue.popleft() for _ in range(max(allowed, 1))]
+            self._idle -= allowed
+        for rec, prepared, future in going:
+            if allowed:
+                self._pool.submit(self._send, future, prepared, rec)
+            elif self._cancelled:
+                future.set_result(
+                    _not_sent(prepared, "not sent: the batch stopped before its turn")
+                )
+            else:
+                future.set_result(_not_sent(prepared, "not sent: no rate-limit capacity in time"))
         return True
+
+    def _send(self, future: Future, prepared, rec) -> None:
+        try:
+            outcome = _adobe_send_one(
+                self.writer,
+                prepared,
+                str(rec.idempotency_key),
+                self.attempts,
+                pace=lambda: self.capacity.take(self.wait_s) > 0,
+            )
+        except Exception as exc:  # no usable answer: it may have been applied; recovery reads back
+            outcome = BatchOutcome(prepared.action, prepared.describe(), unknown=True)
+            outcome.error = f"no usable answer: {exc!r}"[:2000]
+            outcome.attempts.append((None, outcome.error, None))
+        finally:
+            with self._changed:
+                self._idle += 1
+                self._changed.notify_all()
+        future.set_result(outcome)
 
 
 def _not_sent(prepared, reason) -> BatchOutcome:
     # Never sent, but claimed: recovery reads it back and sends it with the same key.
     return BatchOutcome(prepared.action, prepared.describe(), unknown=True, error=reason)
-
-
-def _send_into(future: Future, writer, prepared, rec, attempts) -> None:
-    try:
-        outcome = _adobe_send_one(writer, prepared, str(rec.idempotency_key), attempts)
-    except Exception as exc:  # no usable answer: it may have been applied, so recovery reads back
-        outcome = BatchOutcome(prepared.action, prepared.describe(), unknown=True)
-        outcome.error = f"no usable answer: {exc!r}"[:2000]
-        outcome.attempts.append((None, outcome.error, None))
-    future.set_result(outcome)
