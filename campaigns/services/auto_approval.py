@@ -56,6 +56,7 @@ def recommendations_approve_by_policy(*, account: AdAccount, now=None) -> int:
         )
         Recommendation.history.bulk_history_create(
             list(Recommendation.objects.filter(pk__in=ids, status=R.APPROVED, decided_at=now)),
+            update=True,  # a change of an existing row, not its creation
             default_user=actor,
             default_change_reason=note,
             default_date=now,

@@ -408,6 +408,7 @@ def recommendations_expire_bulk(*, queryset, actor, reason: str) -> int:
         Recommendation.objects.filter(pk__in=ids).update(status=R.EXPIRED, updated_at=now)
         Recommendation.history.bulk_history_create(
             list(Recommendation.objects.filter(pk__in=ids)),
+            update=True,  # a change of an existing row, not its creation
             default_user=actor,
             default_change_reason=reason,
             default_date=now,

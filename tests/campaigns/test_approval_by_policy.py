@@ -47,6 +47,7 @@ def test_low_risk_proposals_are_approved_by_the_policy_with_its_version(low_risk
     record = low.history.latest()
     assert record.history_user.username == SYSTEM_USERNAME
     assert record.history_change_reason.startswith(note)
+    assert record.history_type == "~"  # a change, not a creation
 
 
 def test_an_account_switched_to_manual_since_the_proposal_gets_nothing_approved(
@@ -87,6 +88,8 @@ def test_an_expired_proposal_is_expired_not_approved(low_risk_account):
     assert recommendations_expire_stale(account=low_risk_account.account) == 1
     rec.refresh_from_db()
     assert rec.status == R.EXPIRED
+    record = rec.history.latest()
+    assert record.history_type == "~" and record.history_user.username == SYSTEM_USERNAME
 
 
 def test_a_rejected_proposal_stays_rejected(low_risk_account):
