@@ -241,6 +241,7 @@ class ChaosRun:
         )
         if platform == "google_ads":
             config = sandbox.app.google.config
+            config.customer_id = str(1234567890 + n)  # one Google customer per sandbox
             account = make_account(
                 self.org,
                 platform="google_ads",
@@ -467,3 +468,13 @@ def _mismatches(entry: _Account) -> list:
             if ours != theirs:
                 found.append((audience.pk, "audience", audience.status, theirs))
     return found
+
+
+def audit(pairs) -> ChaosReport:
+    """Audit accounts driven some other way (separate processes): [(account, sandbox)]."""
+    run = ChaosRun(ChaosPlan(days=0), org=None, approver=None, drain=None)
+    run.accounts = [_Account(account, sandbox) for account, sandbox in pairs]
+    run._baseline = {account.pk: {"requests": 0} for account, _ in pairs}
+    run.report.accounts = len(pairs)
+    run._audit()
+    return run.report
