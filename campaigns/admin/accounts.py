@@ -16,6 +16,7 @@ from campaigns.services.accounts import (
     policy_save,
 )
 from campaigns.services.admin_support import account_save
+from campaigns.services.quotas import account_create_within_quota
 
 DEFAULT_REASON = "Edited in the admin"
 
@@ -215,9 +216,9 @@ class AdAccountAdmin(AuditTimelineMixin, TenantScopedAdmin):
         reason = form.cleaned_data.get("reason", "").strip() or DEFAULT_REASON
         settings_changed = [n for n in form.changed_data if n in AdAccountForm.Meta.fields]
         if not change or settings_changed:
-            self.save_with_service(
-                request, account_save, account=obj, actor=request.user, reason=reason
-            )
+            # A new account counts against the organization's quota, as in the API.
+            service = account_save if change else account_create_within_quota
+            self.save_with_service(request, service, account=obj, actor=request.user, reason=reason)
             if self.save_refused(request):
                 return
         values = form.credential_values(obj.platform)

@@ -19,7 +19,7 @@ from campaigns.models import (
     Risk,
     Source,
 )
-from campaigns.services.errors import ServiceError
+from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.recommendations import recommendations_create_bulk
 
 K = RecommendationKind
@@ -56,9 +56,10 @@ def recommendation_rollback(
         pk=recommendation.pk
     )
     if original.status != RecommendationStatus.EXECUTED:
-        raise ServiceError(
+        raise TransitionRefused(
             f"Only an executed change can be rolled back; this one is "
-            f"{original.get_status_display().lower()}."
+            f"{original.get_status_display().lower()}.",
+            current=original.status,
         )
     if original.rollbacks.exclude(
         status__in=[RecommendationStatus.FAILED, RecommendationStatus.BLOCKED]
