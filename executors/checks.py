@@ -79,7 +79,9 @@ def execution_checks(
             max_daily_spend=campaign.max_daily_spend,
             currency=account.currency,
         )
-        if not verdict.ok and rec.source not in CORRECTIVE:
+        # Corrective changes skip the learning-rate rules (step cap, floor), never the
+        # spend limit: a rollback must not lift a budget above a limit set since.
+        if not verdict.ok and (rec.source not in CORRECTIVE or verdict.rule == "max_daily_spend"):
             return verdict
         if rec.proposed_value > campaign.daily_budget:
             spent = check_spend_limits(
