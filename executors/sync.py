@@ -71,7 +71,9 @@ class Quarantine:
             external_id=str(external_id)[:128],
             fingerprint=fingerprint,
             reason=reason,
-            payload=json.loads(canonical),
+            # An item that was JSON null is kept as {"item": null}: Django would store a
+            # bare None as SQL NULL, which the column refuses.
+            payload={"item": None} if payload is None else json.loads(canonical),
         )
 
     def flush(self) -> int:

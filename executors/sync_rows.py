@@ -73,7 +73,14 @@ def _choice(record: dict, name: str, label: str, allowed: set[str]) -> str:
     return value
 
 
+def _an_object(record: dict) -> None:
+    raw = record.get("raw", {})
+    if not isinstance(raw, dict):
+        raise BadRow(f"the item is {raw!r:.80}, not a JSON object")
+
+
 def clean_campaign(record: dict, *, currency: str) -> dict:
+    _an_object(record)
     values = {
         "external_id": _text(record, "external_id", "id"),
         "name": _text(record, "name", "name"),
@@ -86,6 +93,7 @@ def clean_campaign(record: dict, *, currency: str) -> dict:
 
 
 def clean_ad_group(record: dict) -> dict:
+    _an_object(record)
     values = {
         "external_id": _text(record, "external_id", "id"),
         "campaign_external_id": _text(record, "campaign_external_id", "campaignId"),
@@ -105,6 +113,7 @@ def clean_ad_group(record: dict) -> dict:
 
 
 def clean_audience(record: dict) -> dict:
+    _an_object(record)
     return {
         "external_id": _text(record, "external_id", "id"),
         "name": _text(record, "name", "name"),
@@ -116,6 +125,7 @@ def clean_audience(record: dict) -> dict:
 
 
 def clean_metric(record: dict, *, date_from: date, date_to: date) -> dict:
+    _an_object(record)
     raw_date = _text(record, "date", "date")
     try:
         day = date.fromisoformat(raw_date)

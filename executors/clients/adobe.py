@@ -191,15 +191,16 @@ class AdobeClient:
         if include_today:
             params["includeToday"] = "true"
         for raw in self._pages("reports/performance", "rows", params):
+            fields = _object(raw)
             yield MetricRecord(
-                date=raw.get("date"),
-                ad_group_external_id=raw.get("adGroupId"),
-                campaign_external_id=raw.get("campaignId"),
-                impressions=raw.get("impressions"),
-                clicks=raw.get("clicks"),
-                conversions=raw.get("conversions"),
-                conversion_value=raw.get("conversionValue"),
-                spend=raw.get("spend"),
+                date=fields.get("date"),
+                ad_group_external_id=fields.get("adGroupId"),
+                campaign_external_id=fields.get("campaignId"),
+                impressions=fields.get("impressions"),
+                clicks=fields.get("clicks"),
+                conversions=fields.get("conversions"),
+                conversion_value=fields.get("conversionValue"),
+                spend=fields.get("spend"),
                 raw=raw,
             )
 
@@ -273,12 +274,18 @@ class AdobeClient:
 # --- Adobe shapes → neutral records (values judged later, by sync) ---------------
 
 
+def _object(raw) -> dict:
+    """The item's fields; none for an item that is not an object (sync quarantines it)."""
+    return raw if isinstance(raw, dict) else {}
+
+
 def _campaign_record(raw: dict) -> CampaignRecord:
-    budget = raw.get("budget") if isinstance(raw.get("budget"), dict) else {}
+    fields = _object(raw)
+    budget = fields.get("budget") if isinstance(fields.get("budget"), dict) else {}
     return CampaignRecord(
-        external_id=raw.get("id"),
-        name=raw.get("name"),
-        status=raw.get("status"),
+        external_id=fields.get("id"),
+        name=fields.get("name"),
+        status=fields.get("status"),
         daily_budget=budget.get("allocated"),
         currency=budget.get("currency"),
         raw=raw,
@@ -286,25 +293,27 @@ def _campaign_record(raw: dict) -> CampaignRecord:
 
 
 def _ad_group_record(raw: dict) -> AdGroupRecord:
+    fields = _object(raw)
     return AdGroupRecord(
-        external_id=raw.get("id"),
-        campaign_external_id=raw.get("campaignId"),
-        name=raw.get("name"),
-        status=raw.get("status"),
-        bid=raw.get("averageBid"),
-        quality_score=raw.get("qualityScore"),
+        external_id=fields.get("id"),
+        campaign_external_id=fields.get("campaignId"),
+        name=fields.get("name"),
+        status=fields.get("status"),
+        bid=fields.get("averageBid"),
+        quality_score=fields.get("qualityScore"),
         raw=raw,
     )
 
 
 def _audience_record(raw: dict) -> AudienceRecord:
-    status = raw.get("status")
+    fields = _object(raw)
+    status = fields.get("status")
     return AudienceRecord(
-        external_id=raw.get("id"),
-        name=raw.get("name"),
+        external_id=fields.get("id"),
+        name=fields.get("name"),
         status={"active": "active", "inactive": "suppressed"}.get(status, status),
-        intent_score=raw.get("intentScore"),
-        fatigue_score=raw.get("fatigueScore"),
-        estimated_profiles=raw.get("estimatedProfiles"),
+        intent_score=fields.get("intentScore"),
+        fatigue_score=fields.get("fatigueScore"),
+        estimated_profiles=fields.get("estimatedProfiles"),
         raw=raw,
     )
