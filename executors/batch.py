@@ -19,6 +19,7 @@ from collections import deque
 from concurrent.futures import wait
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -29,6 +30,7 @@ from campaigns.models import (
     Campaign,
     CampaignStatus,
     ExecutionMode,
+    Platform,
     Recommendation,
     RecommendationKind,
     RecommendationStatus,
@@ -81,6 +83,8 @@ def execute_budget_batch(
     actor = actor or system_user()
     now = now or timezone.now()
     token = now + LEASE  # this call's mark on the rows it takes; unique to the microsecond
+    if account.platform == Platform.ADOBE:  # one call per change: all must go within the lease
+        limit = min(limit, int(settings.PLATFORM_RATE_PER_SECOND * LEASE.total_seconds() / 2))
     recs = _take_turns(account, now, token, limit)
     if not recs:
         return {}
@@ -179,7 +183,7 @@ def _unlock_remaining(account, token) -> None:
     """Give back the locks still held, except where a change is in doubt (EXECUTING):
     that campaign stays locked until recovery has read the platform back."""
     in_doubt = Recommendation.objects.filter(
-        account=account, status=R.EXECUTING, lease_expires_at=token + LEASE
+        account=account, status=R.EXECUTING, lease_expires_at=token
     ).values("campaign_id")
     Campaign.objects.filter(account=account, status=CS.OPTIMIZING, lock_expires_at=token).exclude(
         pk__in=in_doubt
@@ -342,7 +346,10 @@ def _claim(recs, actor, token) -> list[Recommendation]:
     this batch still holds move, so no other worker can ever send them."""
     if not recs:
         return []
-    lease = token + LEASE
+    # The claim expires with the campaign lock (both at `token`): recovery then finds the
+    # change and its lock together. A claim outliving its lock let recovery release the
+    # campaign while the change was still in doubt, and a second change race the first.
+    lease = token
     ids = [r.pk for r in recs]
     with transaction.atomic():
         Recommendation.objects.filter(pk__in=ids, status=R.APPROVED, lease_expires_at=token).update(
@@ -405,11 +412,14 @@ def _record(account, claimed, outcomes, actor, count, token) -> None:
         count(R.EXECUTED, len(succeeded))
     failed = []
     for rec, outcome in zip(claimed, outcomes, strict=True):
+        if outcome.ok:
+            continue
+        if outcome.retryable:
+            breaker_record_failure(account, outcome.error)
         if outcome.unknown:
-            count(R.EXECUTING)  # left to recovery: it reads back before anything is resent
-        elif not outcome.ok:
-            if outcome.retryable:
-                breaker_record_failure(account, outcome.error)
+            # It may have landed: left EXECUTING, campaign locked, for recovery to read back.
+            count(R.EXECUTING)
+        else:
             _failed(rec, actor, outcome.error)
             failed.append(rec.campaign_id)
             count(R.FAILED)

@@ -267,11 +267,17 @@ class BatchOutcome:
 
 def _adobe_send_one(writer, prepared, key, attempts, pace=None) -> BatchOutcome:
     """One write with its retries; `pace()` (if given) must allow each resend, so retries
-    count against the rate limit like first attempts and cannot snowball into more 429s."""
+    count against the rate limit like first attempts and cannot snowball into more 429s.
+
+    If an attempt got no usable answer (a timeout, a dropped connection) the change may
+    have landed, so a write that then runs out of attempts ends unknown, not failed:
+    recovery reads it back (the rule of the single path, executors.execute)."""
+    from executors.execute import _may_have_landed  # execute imports this module
+
     outcome = BatchOutcome(prepared.action, prepared.describe())
     for attempt in range(1, attempts + 1):
         if attempt > 1 and pace is not None and not pace():
-            return outcome  # no capacity for the resend in time: ends with the last error
+            break  # no capacity for the resend in time: ends with the last error
         started = time.monotonic()
         try:
             result = writer.send(prepared, key=key)
@@ -281,13 +287,14 @@ def _adobe_send_one(writer, prepared, key, attempts, pace=None) -> BatchOutcome:
                 (exc.body if isinstance(exc.body, dict) else None, str(exc), latency)
             )
             outcome.error, outcome.retryable = str(exc), exc.retryable
+            outcome.unknown = outcome.unknown or _may_have_landed(exc)
             if not exc.retryable or attempt == attempts:
-                return outcome
+                break
             # Full jitter, at least what the platform asked for; the key makes resending safe.
             time.sleep(max(exc.retry_after or 0, random.uniform(0, min(20, 0.25 * 2**attempt))))
             continue
         outcome.attempts.append((result.response, None, result.latency_ms))
-        outcome.ok, outcome.error = True, ""
+        outcome.ok, outcome.error, outcome.unknown = True, "", False
         return outcome
     return outcome
 

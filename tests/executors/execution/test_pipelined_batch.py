@@ -21,9 +21,9 @@ from campaigns.models import (
     RecommendationStatus,
 )
 from campaigns.services.switch import organization_execution_set
-from executors import batch
+from executors import batch, writers
 from executors.batch import execute_approved, execute_budget_batch
-from executors.clients.errors import PlatformError
+from executors.clients.errors import PlatformError, PlatformUnavailable
 from executors.execute import LEASE, recover_executions
 from executors.models import ExecutionLog
 from executors.resilience import quota_used
@@ -194,3 +194,44 @@ def test_a_quota_spent_mid_batch_leaves_the_rest_approved_for_tomorrow(
         detail.startswith("daily quota") for detail in waiting.values_list("detail", flat=True)
     )
     assert not Campaign.objects.filter(status=CampaignStatus.OPTIMIZING).exists()
+
+
+def test_a_write_without_a_usable_answer_stays_in_doubt_until_recovery_reads_it_back(
+    sandbox, live_account, six, monkeypatch
+):
+    monkeypatch.setattr(writers.random, "uniform", lambda low, high: 0)
+    real_send = AdobeWriter.send
+
+    def lands_then_no_answer(self, prepared, *, key):
+        if prepared.target != "CMP-0003":
+            return real_send(self, prepared, key=key)
+        if key not in _keys(sandbox):
+            real_send(self, prepared, key=key)  # applied, but the answer is lost
+            raise PlatformUnavailable("Could not reach Adobe: connection reset")
+        raise PlatformUnavailable("Adobe refused PATCH (503)", status=503)
+
+    monkeypatch.setattr(AdobeWriter, "send", lands_then_no_answer)
+
+    counts = execute_budget_batch(account=live_account)
+
+    doubtful = Recommendation.objects.get(pk=six[2].pk)
+    campaign = Campaign.objects.get(pk=doubtful.campaign_id)
+    assert counts == {R.EXECUTED: 5, R.EXECUTING: 1}
+    assert doubtful.status == R.EXECUTING  # not FAILED: the platform may (and did) apply it
+    assert not Alert.objects.exists()
+    # Locked until recovery settles it, and both marks run out together.
+    assert campaign.status == CampaignStatus.OPTIMIZING
+    assert campaign.lock_expires_at == doubtful.lease_expires_at
+
+    monkeypatch.setattr(AdobeWriter, "send", real_send)
+    recover_executions(now=doubtful.lease_expires_at + timedelta(seconds=1))
+
+    doubtful.refresh_from_db()
+    campaign.refresh_from_db()
+    assert doubtful.status == R.EXECUTED
+    assert (campaign.status, campaign.daily_budget) == (
+        CampaignStatus.ACTIVE,
+        six[2].proposed_value,
+    )
+    assert _keys(sandbox).count(str(doubtful.idempotency_key)) == 1
+    assert sandbox_writes(sandbox)["duplicates"] == 0
