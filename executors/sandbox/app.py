@@ -157,6 +157,7 @@ class SandboxApp:
             (r"/_sandbox/writes", {"GET": self._writes}),
             (r"/_sandbox/inject", {"POST": self._inject}),
             (r"/_sandbox/faults", {"GET": self._get_faults, "POST": self._set_faults}),
+            (r"/_sandbox/faults/tally", {"GET": self._fault_tally}),
             (r"/_sandbox/expire-tokens", {"POST": self._expire_tokens}),
         ]
         self._platform_routes = _compile(platform_routes)
@@ -409,7 +410,7 @@ class SandboxApp:
 
     def _state(self, request: Request) -> Response:
         with self.lock:
-            return Response(200, {**self.world.state(), "faults": self.faults.tally()})
+            return Response(200, self.world.state())
 
     def _advance(self, request: Request) -> Response:
         body = request.json(required=False)
@@ -454,6 +455,9 @@ class SandboxApp:
             counts = self.world.inject(body)
             self._persist()
         return Response(200, {"injected": counts})
+
+    def _fault_tally(self, request: Request) -> Response:
+        return Response(200, self.faults.tally())
 
     def _get_faults(self, request: Request) -> Response:
         return Response(200, dict(self.world.faults))

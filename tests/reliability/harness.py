@@ -193,7 +193,7 @@ class ChaosRun:
             stack.callback(forget_google_tokens)
             self._set_up(stack)
             self._baseline = {
-                e.account.pk: requests.get(f"{e.control}/state", timeout=10).json()["faults"]
+                e.account.pk: requests.get(f"{e.control}/faults/tally", timeout=10).json()
                 for e in self.accounts
             }
             for day in range(plan.days):
@@ -357,14 +357,12 @@ class ChaosRun:
 
     def _audit_platform(self, entry: _Account, recs: list[Recommendation]) -> None:
         report = self.report
-        state = requests.get(f"{entry.control}/state", timeout=10).json()
+        tally = requests.get(f"{entry.control}/faults/tally", timeout=10).json()
         log = requests.get(f"{entry.control}/writes", timeout=30).json()
         writes = log["writes"]
         # Operations attempted during the run (not the initial 35-day sync).
-        report.platform_requests += (
-            state["faults"]["requests"] - self._baseline[entry.account.pk]["requests"]
-        )
-        report.faults.update(state["faults"]["injected"])
+        report.platform_requests += tally["requests"] - self._baseline[entry.account.pk]["requests"]
+        report.faults.update(tally["injected"])
         report.platform_writes += len(writes)
         report.replays_absorbed += log["duplicates"]
         report.duplicates += _duplicates(entry, writes)

@@ -7,7 +7,7 @@ from tests.executors.sandbox.support import SMALL_WORLD, Api
 
 
 def _tally(api: Api) -> dict:
-    return api.control("GET", "/state").json()["faults"]
+    return api.control("GET", "/faults/tally").json()
 
 
 def test_every_injected_fault_is_counted_by_kind():
@@ -55,5 +55,5 @@ def test_google_requests_draw_from_the_same_tally():
         )
 
         assert response.status_code == 503
-        state = requests.get(f"{sandbox.base_url}/_sandbox/state", timeout=10).json()
-        assert state["faults"] == {"requests": 1, "injected": {"503": 1}}
+        tally = requests.get(f"{sandbox.base_url}/_sandbox/faults/tally", timeout=10).json()
+        assert tally == {"requests": 1, "injected": {"503": 1}}
