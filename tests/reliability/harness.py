@@ -340,7 +340,10 @@ class ChaosRun:
         report.outcomes = Counter(rec.status for rec in recs)
         for rec in recs:
             if rec.status in (R.APPROVED, R.EXECUTING):
-                report.stuck.append((rec.pk, rec.status))
+                last = rec.executions.order_by("-pk").first()
+                report.stuck.append(
+                    (rec.pk, rec.status, rec.kind, last.detail[:160] if last else "never tried")
+                )
             elif rec.status not in FINAL:
                 report.lost.append((rec.pk, rec.status, "approved, then " + rec.status))
             elif not _explained(rec):
