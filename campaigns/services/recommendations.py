@@ -18,7 +18,12 @@ from simple_history.utils import bulk_create_with_history
 from campaigns.auth import authorize, user_can
 from campaigns.models import Organization, Recommendation, RecommendationStatus
 from campaigns.services.errors import ServiceError, TransitionRefused
-from campaigns.services.history import apply_transition, save_with_history
+from campaigns.services.history import (
+    apply_transition,
+    chunks,
+    copy_to_history,
+    save_with_history,
+)
 
 R = RecommendationStatus
 
@@ -114,15 +119,6 @@ class BulkOutcome:
     refused: list[tuple[Recommendation, str]] = field(default_factory=list)
 
 
-# Rows per `pk IN (…)`: under SQLite's limit of host parameters on old builds (999).
-BULK_CHUNK = 900
-
-
-def _chunks(ids: list[int]):
-    for i in range(0, len(ids), BULK_CHUNK):
-        yield ids[i : i + BULK_CHUNK]
-
-
 def _fsm_edge(name: str) -> tuple[set[str], str]:
     """The source states and target of a Recommendation transition, read from the model.
 
@@ -162,7 +158,7 @@ def recommendations_decide_bulk(
     may_decide: dict[int, bool] = {}
     with transaction.atomic():
         stored = {}
-        for chunk in _chunks(list(given)):
+        for chunk in chunks(list(given)):
             rows = (
                 Recommendation.objects.select_for_update(of=("self",))
                 .filter(pk__in=chunk)
@@ -234,61 +230,15 @@ def recommendations_decide_bulk(
 
 def _move_bulk(ids, *, sources, target, now, actor, reason, **fields) -> list[Recommendation]:
     """Move `ids` still in `sources` to `target` and write one history row each."""
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         Recommendation.objects.filter(pk__in=chunk, status__in=sources).update(
             status=target, updated_at=now, **fields
         )
     moved = []
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         moved += Recommendation.objects.filter(pk__in=chunk, status=target, updated_at=now)
-    _copy_into_history([rec.pk for rec in moved], actor=actor, reason=reason, when=now)
+    copy_to_history(Recommendation, [rec.pk for rec in moved], actor=actor, reason=reason, when=now)
     return moved
-
-
-_HISTORY_FIELDS = {
-    "history_id",
-    "history_date",
-    "history_change_reason",
-    "history_type",
-    "history_user_id",
-}
-
-
-def _copy_into_history(ids: list[int], *, actor, reason: str, when) -> None:
-    """One history row ("changed") per id, copied from the stored row by INSERT … SELECT.
-
-    The rows are exactly what simple-history's bulk_history_create would write,
-    without building 10,000 model instances in Python first (that alone took
-    5 of the 7 seconds of a 10,000-row approval). The column list comes from
-    simple-history's tracked fields; a historical model with columns of its own
-    (a custom field, a history relation) gets the library's path instead.
-    """
-    history = Recommendation.history.model
-    tracked = [f.column for f in history.tracked_fields]
-    own = {f.attname for f in history._meta.concrete_fields} - set(tracked)
-    if own != _HISTORY_FIELDS:
-        for chunk in _chunks(ids):
-            Recommendation.history.bulk_history_create(
-                Recommendation.objects.filter(pk__in=chunk),
-                update=True,
-                default_user=actor,
-                default_change_reason=reason,
-                default_date=when,
-            )
-        return
-    connection = transaction.get_connection()
-    q = connection.ops.quote_name
-    columns = ", ".join(q(c) for c in tracked)
-    date = connection.ops.adapt_datetimefield_value(when)
-    with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
-            cursor.execute(
-                f"INSERT INTO {q(history._meta.db_table)} ({columns}, history_date, "
-                "history_change_reason, history_type, history_user_id) "
-                f"SELECT {columns}, %s, %s, '~', %s FROM {q(Recommendation._meta.db_table)} "
-                f"WHERE {q(Recommendation._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))})",
-                [date, reason, actor.pk, *chunk],
-            )
 
 
 # --- executor-facing ----------------------------------------------------------
