@@ -21,6 +21,8 @@ class Job:
 JOBS = [
     # Every minute: queue the accounts whose cycle is due, start what the caps allow.
     Job("dispatch daily cycles", "spectra.cycle.dispatch_cycles", minutes=1),
+    # Every minute: carry out what people approved since the cycle (or what was held back).
+    Job("execute approved changes", "spectra.tasks.execute_all_approved", minutes=1),
     Job("sync all accounts", "spectra.tasks.sync_all_accounts", minutes=60),
     Job("enforce spend limits", "spectra.tasks.enforce_all_spend_limits", minutes=15),
     Job("recover executions", "executors.tasks.recover_executions_task", minutes=5),
