@@ -66,6 +66,7 @@ from executors.resilience import (
     breaker_allow,
     breaker_record_failure,
     breaker_record_success,
+    breaker_release_probe,
     quota_reserve,
 )
 from executors.writers import UnsupportedChange, expected_after, expected_before, writer_for
@@ -204,7 +205,7 @@ def _execute_locked(rec, *, actor, now, client):
             detail="dry run: nothing was changed",
         )
         return recommendation_mark_simulated(recommendation=rec, actor=actor, request=request)
-    waiting = _platform_not_ready(rec, prepared)
+    waiting, probe = _platform_not_ready(rec, prepared)
     if waiting:
         return waiting
     try:
@@ -212,7 +213,13 @@ def _execute_locked(rec, *, actor, now, client):
     except PlatformError as exc:
         if exc.retryable:
             breaker_record_failure(rec.account, str(exc))
+        elif probe:
+            breaker_release_probe(rec.account)
         return _fail_before_claim(rec, actor, prepared, exc)
+    if probe:
+        # The platform answered the probe's read: it has recovered. Closing now
+        # matters when what follows is not a write (blocked, claimed elsewhere).
+        breaker_record_success(rec.account)
     if current != expected_before(rec):
         detail = f"the platform shows {current}, the proposal was based on {expected_before(rec)}"
         _log(
@@ -236,11 +243,12 @@ def _applied(writer, rec) -> bool:
         return False
 
 
-def _platform_not_ready(rec, prepared) -> Recommendation | None:
+def _platform_not_ready(rec, prepared) -> tuple[Recommendation | None, bool]:
     """Wait instead of hammering: an open breaker, the rate limit or the day's quota.
 
-    The recommendation stays APPROVED (its turn is given back) and a log row says
-    why; the next round picks it up.
+    Returns (rec, _) when it must wait: the recommendation stays APPROVED (its turn
+    is given back), a log row says why, and the next round picks it up. Otherwise
+    (None, probe), `probe` true when this call is the breaker's half-open probe.
     """
     account = rec.account
     decision = breaker_allow(account)
@@ -251,26 +259,21 @@ def _platform_not_ready(rec, prepared) -> Recommendation | None:
             outcome=ExecutionOutcome.RETRYING,
             detail=f"circuit breaker open: {decision.reason}",
         )
-        return rec
+        return rec, False
+    detail = ""
     if not acquire(account, 2, timeout=RATE_WAIT_S):  # a read-back and a write
-        _log(
-            rec,
-            action=prepared.action,
-            outcome=ExecutionOutcome.RETRYING,
-            detail="rate limit: no capacity within the wait; next round",
-        )
-        return rec
-    try:
-        quota_reserve(account, 2, mutate=True)
-    except QuotaExhausted as exc:
-        _log(
-            rec,
-            action=prepared.action,
-            outcome=ExecutionOutcome.RETRYING,
-            detail=f"daily quota: {exc}",
-        )
-        return rec
-    return None
+        detail = "rate limit: no capacity within the wait; next round"
+    else:
+        try:
+            quota_reserve(account, 2, mutate=True)
+        except QuotaExhausted as exc:
+            detail = f"daily quota: {exc}"
+    if detail:
+        if decision.probe:
+            breaker_release_probe(account)  # nothing was tested: let the next call probe
+        _log(rec, action=prepared.action, outcome=ExecutionOutcome.RETRYING, detail=detail)
+        return rec, False
+    return None, decision.probe
 
 
 def _fail_before_claim(rec, actor, prepared, exc):
@@ -303,6 +306,8 @@ def _write(rec, writer, prepared, *, actor):
                     result = writer.send(prepared, key=str(rec.idempotency_key))
                 except OutcomeUnknown as exc:
                     uncertain = True
+                    # No answer (timeout, reset, cut-off body) is platform trouble too.
+                    breaker_record_failure(rec.account, str(exc))
                     # Sent, no answer. Where the platform has no idempotency key
                     # (Google), resending could apply it twice: read it back first.
                     if _applied(writer, rec):

@@ -13,6 +13,7 @@ from executors.resilience.breaker import (
     breaker_allow,
     breaker_record_failure,
     breaker_record_success,
+    breaker_release_probe,
     breaker_reset,
 )
 from executors.resilience.quota import (
@@ -33,6 +34,7 @@ __all__ = [
     "breaker_allow",
     "breaker_record_failure",
     "breaker_record_success",
+    "breaker_release_probe",
     "breaker_reset",
     "daily_operations_limit",
     "quota_record",

@@ -148,6 +148,16 @@ def breaker_allow(account: AdAccount, *, now: datetime | None = None) -> Decisio
     raise RuntimeError(f"The breaker of {account} kept changing under {_MAX_RACES} attempts.")
 
 
+def breaker_release_probe(account: AdAccount, *, now: datetime | None = None) -> None:
+    """A probe that ended without testing the platform (rate limit, quota, a refusal
+    of our own) hands its turn back at once instead of holding it for its lease —
+    otherwise every other caller waits out the lease, round after round."""
+    now = now or timezone.now()
+    CircuitBreaker.objects.filter(
+        account_id=account.pk, state=S.HALF_OPEN, half_open_probe_until__gt=now
+    ).update(half_open_probe_until=None, updated_at=now)
+
+
 def breaker_record_success(account: AdAccount, *, now: datetime | None = None) -> None:
     """A call succeeded: a half-open breaker closes, a closed one forgets its failures.
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.concurrency import race as race_threads
+from tests.executors.execution.conftest import live_account  # noqa: F401
 
 T0 = datetime(2026, 10, 15, 9, 0, tzinfo=UTC)
 
