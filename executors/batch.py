@@ -58,6 +58,7 @@ from executors.resilience import (
     breaker_allow,
     breaker_record_failure,
     breaker_record_success,
+    breaker_release_probe,
     quota_reserve,
 )
 from executors.writers import writer_for
@@ -272,6 +273,8 @@ def _not_now(account, recs, *, operations, mutate, breaker=True) -> bool:
             quota_reserve(account, operations, mutate=mutate)
         except QuotaExhausted as exc:
             detail = f"daily quota: {exc}"
+            if breaker and decision.probe:
+                breaker_release_probe(account)  # nothing was tested: the next call probes
     if not detail:
         return False
     ExecutionLog.objects.bulk_create(
