@@ -222,6 +222,10 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
     except PlatformError as exc:
         breaker_record_failure(account, str(exc))
         return counts
+    # The platform answered. If this read was the half-open probe, that closes the
+    # breaker — without it the batch's own writes below were refused by the probe
+    # it still held, and every change of the account waited for good.
+    breaker_record_success(account)
     claimable = []
     for rec in go:
         platform_value = current.get(rec.campaign.external_id)
@@ -414,6 +418,11 @@ def _record(account, claimed, outcomes, actor, count, token) -> None:
         breaker_record_success(account)
         _finish_succeeded(succeeded, actor, now)
         count(R.EXECUTED, len(succeeded))
+    if not succeeded and not any(o.retryable for o in outcomes):
+        # Nothing here tested the platform (every write unsent for want of capacity,
+        # or refused as our own mistake): a half-open probe this chunk held goes
+        # back at once rather than making every other change wait out its lease.
+        breaker_release_probe(account)
     failed = []
     for rec, outcome in zip(claimed, outcomes, strict=True):
         if outcome.ok:

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import RecommendationStatus
+from executors.batch import execute_budget_batch
 from executors.execute import execute_recommendation
 from executors.models import BreakerState, CircuitBreaker
 from executors.resilience import breaker_allow, breaker_record_failure, breaker_release_probe
@@ -50,4 +51,16 @@ def test_a_probe_whose_change_is_blocked_still_closes_the_breaker_by_its_read(
     done = execute_recommendation(rec.pk)
 
     assert done.status == RecommendationStatus.BLOCKED  # changed outside Spectra
+    assert CircuitBreaker.objects.get(account=half_open_due).state == BreakerState.CLOSED
+
+
+def test_a_batch_whose_read_is_the_probe_goes_on_to_write(sandbox, half_open_due, alice):
+    recs = [
+        approved_budget(half_open_due, alice.approver, external_id=f"CMP-000{n}") for n in (1, 2, 3)
+    ]
+
+    execute_budget_batch(account=half_open_due)
+
+    statuses = {r.pk: r.status for r in type(recs[0]).objects.filter(pk__in=[r.pk for r in recs])}
+    assert set(statuses.values()) == {RecommendationStatus.EXECUTED}
     assert CircuitBreaker.objects.get(account=half_open_due).state == BreakerState.CLOSED
