@@ -1,9 +1,9 @@
 """Circuit breakers and quota usage per platform account: read-only, scoped by organization."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.text import Truncator
 
-from campaigns.admin.base import REFUSALS, ReadOnlyAdminMixin, TenantScopedAdmin, refusal_message
+from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
 from campaigns.admin.display import badge, pretty_json
 from campaigns.admin.filters import account_filter, organization_filter
 from executors.models import ApiQuotaUsage, BreakerState, CircuitBreaker, ExecutionLog
@@ -81,21 +81,14 @@ class CircuitBreakerAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
 
     @admin.action(description="Reset (close) selected breakers", permissions=["reset"])
     def reset_selected(self, request, queryset):
-        done, refused = 0, []
-        for breaker in queryset:
-            try:
-                breaker_reset(account=breaker.account, actor=request.user)
-            except REFUSALS as exc:
-                refused.append(f"“{breaker.account}”: {refusal_message(exc)}")
-            else:
-                done += 1
-                self.log_change(request, breaker, "Reset the circuit breaker")
-        if done:
-            self.message_user(request, f"Reset {done} breaker(s).", messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request, f"Refused {len(refused)}: " + "; ".join(refused), messages.WARNING
-            )
+        self.act_on_each(
+            request,
+            queryset,
+            lambda breaker: breaker_reset(account=breaker.account, actor=request.user),
+            done="Reset {n} breaker(s).",
+            logged="Reset the circuit breaker",
+            label=lambda breaker: breaker.account,
+        )
 
 
 @admin.register(ApiQuotaUsage)

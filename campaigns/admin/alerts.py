@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django_q.tasks import async_task
 
-from campaigns.admin.base import REFUSALS, ReadOnlyAdminMixin, TenantScopedAdmin, refusal_message
+from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
 from campaigns.admin.display import SEVERITY_COLOURS, pretty_json, status_badge
 from campaigns.admin.filters import AcknowledgedFilter, account_filter, organization_filter
 from campaigns.models import Alert
@@ -79,21 +79,13 @@ class AlertAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
 
     @admin.action(description="Acknowledge selected alerts", permissions=["acknowledge"])
     def acknowledge_selected(self, request, queryset):
-        done, refused = 0, []
-        for alert in queryset:
-            try:
-                alert_acknowledge(alert=alert, actor=request.user)
-            except REFUSALS as exc:
-                refused.append(f"“{alert}”: {refusal_message(exc)}")
-            else:
-                done += 1
-                self.log_change(request, alert, "Acknowledged")
-        if done:
-            self.message_user(request, f"Acknowledged {done} alert(s).", messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request, f"Refused {len(refused)}: " + "; ".join(refused), messages.WARNING
-            )
+        self.act_on_each(
+            request,
+            queryset,
+            lambda alert: alert_acknowledge(alert=alert, actor=request.user),
+            done="Acknowledged {n} alert(s).",
+            logged="Acknowledged",
+        )
 
     @admin.action(description="Send notifications again", permissions=["acknowledge"])
     def notify_selected_again(self, request, queryset):

@@ -172,6 +172,28 @@ class TenantScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
                 transaction.set_rollback(True, using=using)
             return None
 
+    def act_on_each(self, request, queryset, service, *, done: str, logged: str, label=str):
+        """Run `service(row)` for each selected row: one refusal never stops the others.
+
+        `done` is the success message with `{n}`; `logged` the admin log entry; `label`
+        names a row in the list of refusals.
+        """
+        count, refused = 0, []
+        for row in queryset:
+            try:
+                service(row)
+            except REFUSALS as exc:
+                refused.append(f"“{label(row)}”: {refusal_message(exc)}")
+            else:
+                count += 1
+                self.log_change(request, row, logged)
+        if count:
+            self.message_user(request, done.format(n=count), messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request, f"Refused {len(refused)}: " + "; ".join(refused), messages.WARNING
+            )
+
     def save_refused(self, request) -> bool:
         return getattr(request, _REFUSED, False)
 
