@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 
 from campaigns.admin.audit import AuditTimelineMixin
-from campaigns.admin.base import TenantScopedAdmin
+from campaigns.admin.base import DEFAULT_REASON, TenantScopedAdmin, reason_field
 from campaigns.admin.display import EXECUTION_MODE_COLOURS, badge
 from campaigns.admin.filters import organization_filter
 from campaigns.credentials import credential_names
@@ -17,8 +17,6 @@ from campaigns.services.accounts import (
 )
 from campaigns.services.admin_support import account_save
 from campaigns.services.quotas import account_create_within_quota
-
-DEFAULT_REASON = "Edited in the admin"
 
 # Form field → credential name, per platform. The names are the ones the
 # platform clients read (executors/clients).
@@ -55,13 +53,7 @@ def _secret(label: str) -> forms.CharField:
 
 
 class AdAccountForm(forms.ModelForm):
-    reason = forms.CharField(
-        max_length=500,
-        required=False,
-        initial=DEFAULT_REASON,
-        help_text="Recorded in the account's history.",
-        widget=forms.TextInput(attrs={"size": 60}),
-    )
+    reason = reason_field("Recorded in the account's history.")
     new_execution_mode = forms.ChoiceField(
         choices=[("", "— keep the current mode —"), *ExecutionMode.choices],
         required=False,
@@ -274,13 +266,7 @@ POLICY_SETTINGS = [name for _, names in POLICY_SECTIONS for name in names]
 @admin.register(GuardrailPolicy)
 class GuardrailPolicyAdmin(TenantScopedAdmin):
     class Form(forms.ModelForm):
-        reason = forms.CharField(
-            max_length=500,
-            required=False,
-            initial=DEFAULT_REASON,
-            help_text="Recorded in the policy's history; the version goes up by one.",
-            widget=forms.TextInput(attrs={"size": 60}),
-        )
+        reason = reason_field("Recorded in the policy's history; the version goes up by one.")
 
         class Meta:
             model = GuardrailPolicy

@@ -10,7 +10,7 @@ PermissionDenied) becomes an error message on the page, never a 500, and
 nothing the form tried to save is kept.
 """
 
-from django import http
+from django import forms, http
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_permission_codename, get_user_model
@@ -26,8 +26,20 @@ from campaigns.services.errors import ServiceError
 from campaigns.tenancy import org_lookup, organization_id_of, scope_to_orgs
 
 REFUSALS = (ServiceError, PermissionDenied, ConcurrentTransition)
+DEFAULT_REASON = "Edited in the admin"
 _REFUSED = "_spectra_admin_refused"
 _HISTORY_FORM = "_spectra_history_form"
+
+
+def reason_field(help_text: str) -> forms.CharField:
+    """The optional "why" of an edit, recorded in the row's history."""
+    return forms.CharField(
+        max_length=500,
+        required=False,
+        initial=DEFAULT_REASON,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
 
 
 def refusal_message(exc: Exception) -> str:

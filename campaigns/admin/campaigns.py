@@ -13,7 +13,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from campaigns.admin.audit import AuditTimelineMixin
-from campaigns.admin.base import ReadOnlyAdminMixin, ScopedTabularInline, TenantScopedAdmin
+from campaigns.admin.base import (
+    DEFAULT_REASON,
+    ReadOnlyAdminMixin,
+    ScopedTabularInline,
+    TenantScopedAdmin,
+    reason_field,
+)
 from campaigns.admin.charts import Series, bar_chart, line_chart
 from campaigns.admin.display import (
     CAMPAIGN_STATUS_COLOURS,
@@ -33,20 +39,13 @@ from campaigns.services.campaigns import (
     campaign_update_limits,
 )
 
-DEFAULT_REASON = "Edited in the admin"
 PERFORMANCE_DAYS = 35
 RECENT_ROWS = 10
 LIMIT_FIELDS = ("max_daily_spend", "total_spend_limit", "target_roas", "target_cpa")
 
 
 class CampaignLimitsForm(forms.ModelForm):
-    reason = forms.CharField(
-        max_length=500,
-        required=False,
-        initial=DEFAULT_REASON,
-        help_text="Recorded in the campaign's history.",
-        widget=forms.TextInput(attrs={"size": 60}),
-    )
+    reason = reason_field("Recorded in the campaign's history.")
 
     class Meta:
         model = Campaign

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from campaigns.admin.base import TenantScopedAdmin
+from campaigns.admin.base import DEFAULT_REASON, TenantScopedAdmin
 from campaigns.admin.filters import organization_filter
 from campaigns.models import Membership, Organization
 from campaigns.services.admin_support import (
@@ -12,8 +12,6 @@ from campaigns.services.admin_support import (
     membership_save,
     organization_save,
 )
-
-DEFAULT_REASON = "Edited in the admin"
 
 
 @admin.register(Organization)
