@@ -1,8 +1,9 @@
 """Platform credentials at rest: encrypted, never shown, never logged.
 
 Stored as Fernet ciphertext of a JSON object on AdAccount. The key comes
-from SPECTRA_CREDENTIALS_KEY (required in production; in development it is
-derived from SECRET_KEY so the demo works out of the box).
+from SPECTRA_CREDENTIALS_KEY (required in production and checked at start-up
+by the settings; in development it is derived from SECRET_KEY so the demo
+works out of the box — never in production).
 """
 
 import base64
@@ -29,6 +30,12 @@ def _fernet() -> Fernet:
                 "(python -c 'from cryptography.fernet import Fernet; "
                 "print(Fernet.generate_key().decode())')."
             ) from exc
+    if settings.PRODUCTION:
+        # settings refuse to start without it; this guards a settings override.
+        raise ImproperlyConfigured(
+            "SPECTRA_CREDENTIALS_KEY must be set in production; a key derived from "
+            "SECRET_KEY is for development only."
+        )
     digest = hashlib.sha256(f"spectra-credentials:{settings.SECRET_KEY}".encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 

@@ -58,6 +58,51 @@ def env_secret(name: str, *, required: bool, dev_default: str = "") -> str:
     return dev_default
 
 
+# Django's own rule for a usable SECRET_KEY (check --deploy, security.W009).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+# Values people paste from examples; never a key.
+SECRET_KEY_PLACEHOLDERS = {"changeme", "change-me", "secret", "replace-me", "xxx"}
+
+
+def refuse_weak_secret_key(name: str, value: str, *, known_insecure: set[str]) -> None:
+    """Refuse a key that is a placeholder, the dev default, or short/low in entropy.
+
+    The message names the rule, never the value.
+    """
+    weak = (
+        value.strip().lower() in SECRET_KEY_PLACEHOLDERS
+        or value in known_insecure
+        or value.startswith("django-insecure-")
+        or len(value) < SECRET_KEY_MIN_LENGTH
+        or len(set(value)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    )
+    if weak:
+        raise ImproperlyConfigured(
+            f"{name} is too weak for production: it must be a random value of at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters with at least "
+            f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones, not a placeholder or the "
+            "dev-only default (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+
+
+def env_fernet_key(name: str, *, required: bool) -> str:
+    """A Fernet key from the environment, checked now rather than at first use."""
+    from cryptography.fernet import Fernet
+
+    value = env_secret(name, required=required)
+    if value:
+        try:
+            Fernet(value.encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} is not a Fernet key (32 url-safe base64-encoded bytes); make one with "
+                "python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'."
+            ) from None
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -9,8 +9,18 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
-from spectra.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
+from spectra.env import (
+    env_bool,
+    env_choice,
+    env_fernet_key,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    refuse_weak_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SPECTRA_VAR_DIR", str(BASE_DIR / "var")))
@@ -19,16 +29,29 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 SPECTRA_ENV = env_choice("SPECTRA_ENV", "development", {"development", "test", "production"})
 PRODUCTION = SPECTRA_ENV == "production"
 
-SECRET_KEY = env_secret(
-    "SECRET_KEY", required=PRODUCTION, dev_default="dev-only-insecure-key-never-use-in-production"
-)
+DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+SECRET_KEY = env_secret("SECRET_KEY", required=PRODUCTION, dev_default=DEV_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+if PRODUCTION:
+    refuse_weak_secret_key("SECRET_KEY", SECRET_KEY, known_insecure={DEV_SECRET_KEY})
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG must be off in production: it shows settings and tracebacks to visitors."
+        )
+elif SECRET_KEY == DEV_SECRET_KEY and not DEBUG and SPECTRA_ENV != "test":
+    # A server without DEBUG is serving someone: it must not sign sessions with a
+    # key published in this repository.
+    raise ImproperlyConfigured(
+        "The dev-only SECRET_KEY is for DEBUG and tests only; set SECRET_KEY "
+        "(or DEBUG=true for local development)."
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
-# Key for platform credentials at rest. Separate from SECRET_KEY so rotating
-# one does not make the other's data unreadable; derived from SECRET_KEY in dev.
-SPECTRA_CREDENTIALS_KEY = env_secret("SPECTRA_CREDENTIALS_KEY", required=PRODUCTION)
+# Key for platform credentials and webhook URLs at rest. Separate from SECRET_KEY
+# so rotating one does not make the other's data unreadable. Checked here, at
+# start-up; production never derives one (campaigns.credentials).
+SPECTRA_CREDENTIALS_KEY = env_fernet_key("SPECTRA_CREDENTIALS_KEY", required=PRODUCTION)
 
 # The global kill switch's default. The live value is stored in the database
 # (flipped from the admin, audited); this environment value can only force it off.
@@ -156,15 +179,11 @@ Q_CLUSTER = {
 }
 if SPECTRA_BROKER == "redis":
     if not REDIS_URL:
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("SPECTRA_BROKER=redis needs REDIS_URL.")
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
 if Q_CLUSTER["timeout"] >= Q_CLUSTER["retry"]:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured("Q_TIMEOUT_S must be smaller than Q_RETRY_S.")
 
 # --- Auth, i18n, static ----------------------------------------------------
@@ -180,6 +199,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 LOGIN_URL = "admin:login"
+# Django's default (/accounts/profile/) does not exist here: a login without
+# `next` lands on the console's front page.
+LOGIN_REDIRECT_URL = "admin:index"
 
 SIMPLE_HISTORY_REVERT_DISABLED = True  # restores go through rollback recommendations
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -138,3 +138,11 @@ def test_after_a_key_change_a_person_can_re_enter_the_credentials(alice):
     with override_settings(SPECTRA_CREDENTIALS_KEY=new_key):
         account_set_credentials(account=alice.account, actor=alice.admin, values=VALUES)
         assert decrypt_credentials(_stored(alice.account)) == VALUES
+
+
+def test_production_never_derives_a_credentials_key_from_the_secret_key():
+    with (
+        override_settings(PRODUCTION=True, SPECTRA_CREDENTIALS_KEY=""),
+        pytest.raises(ImproperlyConfigured, match="SPECTRA_CREDENTIALS_KEY must be set"),
+    ):
+        encrypt_credentials(VALUES)
