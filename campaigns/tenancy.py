@@ -21,6 +21,7 @@ ORG_PATH = {
     "quarantinedrow": "account__organization_id",
     "syncrun": "account__organization_id",
     "recommendation": "account__organization_id",
+    "changeset": "account__organization_id",
     "executionlog": "account__organization_id",
     "adgroup": "campaign__account__organization_id",
     "dailymetric": "campaign__account__organization_id",

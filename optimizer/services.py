@@ -17,8 +17,9 @@ from django.utils import timezone
 from campaigns.actors import system_user
 from campaigns.auth import authorize
 from campaigns.guardrails import limits_of
-from campaigns.models import AdAccount, Recommendation, RecommendationKind
+from campaigns.models import AdAccount, ChangeSet, Recommendation, RecommendationKind
 from campaigns.selectors import policy_for_account
+from campaigns.services.change_sets import change_sets_create_bulk
 from campaigns.services.recommendations import (
     recommendations_create_bulk,
     recommendations_expire_bulk,
@@ -122,6 +123,8 @@ def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
     c, g, a = inputs.campaigns, inputs.ad_groups, inputs.audiences
     expires = now + timedelta(hours=limits.recommendation_ttl_hours)
     rows = []
+    # One change set per budget pool reallocated: its legs are decided as one.
+    pools: dict[int, list[Recommendation]] = {}
     targets: dict[str, list[int]] = {}
     for p in plan.proposals:
         campaign_id = int(c.ids[p.campaign_index]) if p.campaign_index is not None else None
@@ -130,7 +133,7 @@ def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
         target = ad_group_id or audience_id or campaign_id
         targets.setdefault(p.kind, []).append(target)
         rows.append(
-            Recommendation(
+            rec := Recommendation(
                 account=account,
                 run=run,
                 campaign_id=campaign_id,
@@ -149,6 +152,12 @@ def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
                 expires_at=expires,
             )
         )
+        if p.kind == RecommendationKind.BUDGET:
+            pools.setdefault(int(c.portfolio[p.campaign_index]), []).append(rec)
+    sets = [
+        (ChangeSet(account=account, run=run, pool_id=pool or None, reason=_set_reason(legs)), legs)
+        for pool, legs in pools.items()
+    ]
     with transaction.atomic():
         superseded = 0
         for kind, ids in targets.items():
@@ -159,6 +168,9 @@ def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
                 actor=actor,
                 reason=f"Superseded by optimisation run #{run.pk}",
             )
+        change_sets_create_bulk(
+            sets=sets, actor=actor, reason=f"Proposed by optimisation run #{run.pk}"
+        )
         recommendations_create_bulk(
             recommendations=rows, actor=actor, reason=f"Proposed by optimisation run #{run.pk}"
         )
@@ -178,6 +190,14 @@ def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
                 "holds_total": len(plan.holds),
             },
         )
+
+
+def _set_reason(legs: list[Recommendation]) -> str:
+    ups = sum(1 for leg in legs if leg.proposed_value > leg.current_value)
+    return (
+        f"Reallocation of {len(legs)} budgets ({ups} up, {len(legs) - ups} down): decided as "
+        "one, so the pool's total holds."
+    )
 
 
 def _hold_id(inputs, hold) -> int:

@@ -9,6 +9,7 @@ from campaigns.models.campaigns import (
     Campaign,
     CampaignStatus,
 )
+from campaigns.models.change_sets import ChangeSet, ChangeSetStatus
 from campaigns.models.metrics import (
     DailyMetric,
     QuarantinedRow,
@@ -39,6 +40,8 @@ __all__ = [
     "BudgetPool",
     "Campaign",
     "CampaignStatus",
+    "ChangeSet",
+    "ChangeSetStatus",
     "DailyMetric",
     "ExecutionMode",
     "ExecutionSwitch",

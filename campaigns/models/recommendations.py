@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.models.accounts import AdAccount
 from campaigns.models.campaigns import AdGroup, Audience, Campaign
+from campaigns.models.change_sets import ChangeSet
 
 
 class RecommendationKind(models.TextChoices):
@@ -102,6 +103,10 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     )
     rollback_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="rollbacks"
+    )
+    # A leg of a reallocation: decided with the other legs of its set, never alone.
+    change_set = models.ForeignKey(
+        ChangeSet, on_delete=models.RESTRICT, null=True, blank=True, related_name="legs"
     )
 
     # Execution bookkeeping (written by the executor through services).

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from campaigns.auth import authorize, user_can
 from campaigns.models import Organization, Recommendation, RecommendationStatus
+from campaigns.services.change_sets import change_sets_expire_with_legs
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.history import (
     apply_transition,
@@ -363,7 +364,8 @@ def recommendations_expire_bulk(*, queryset, actor, reason: str) -> int:
             default_change_reason=reason,
             default_date=now,
         )
-    return len(ids)
+        with_them = change_sets_expire_with_legs(leg_ids=ids, actor=actor, reason=reason, now=now)
+    return len(ids) + with_them
 
 
 def recommendations_create_bulk(

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db import models
 from django.test import RequestFactory
 
-from campaigns.models import GuardrailPolicy, Membership, Role
+from campaigns.models import ChangeSet, GuardrailPolicy, Membership, Role
 from optimizer.models import OptimizationRun
 from tests.campaigns.admin.conftest import changelist_url, policy_form_data
 
@@ -56,6 +56,9 @@ def test_every_foreign_key_dropdown_is_scoped_to_the_users_organizations(
         "audience": bob.audience,
         "recommendation": bob.recommendation,
         "budgetpool": bob.budget_pool,
+        "changeset": ChangeSet.objects.create(
+            account=bob.account, total_before=10_000, total_after=10_000
+        ),
         "optimizationrun": OptimizationRun.objects.create(
             account=bob.account,
             as_of=date(2025, 3, 10),
