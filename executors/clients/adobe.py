@@ -7,7 +7,6 @@ call carries the headers Adobe requires: Authorization, x-api-key,
 x-gw-ims-org-id and x-sandbox-name.
 """
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,17 +24,16 @@ from executors.clients.records import (
     CampaignRecord,
     MetricRecord,
 )
+from executors.clients.tokens import cached_token, forget_cached_tokens, forget_token
 
 PLATFORM = "Adobe"
 REAL_IMS_URL = "https://ims-na1.adobelogin.com/ims/token/v3"
 DEFAULT_SCOPE = "openid,AdobeID,read_organizations,additional_info.projectedProductContext"
 PAGE_SIZE = 5000
-# Refresh a little early so a token never expires in the middle of a batch.
-TOKEN_EARLY_REFRESH_S = 60
 
 DEFAULT_DESTINATIONS = ("google-ads", "meta-ads")
-_token_cache: dict[tuple[str, str], tuple[str, float]] = {}
-_token_lock = threading.Lock()
+
+__all__ = ["AdobeClient", "WriteResult", "forget_cached_tokens"]
 
 
 @dataclass(frozen=True)
@@ -43,11 +41,6 @@ class WriteResult:
     request: dict  # method, path, body (no headers: they hold the token)
     response: dict
     latency_ms: int
-
-
-def forget_cached_tokens() -> None:
-    with _token_lock:
-        _token_cache.clear()
 
 
 class AdobeClient:
@@ -87,12 +80,20 @@ class AdobeClient:
         return f"AdobeClient(base_url={self.base_url!r}, client_id={self.client_id!r})"
 
     # --- auth ---------------------------------------------------------------
+    @property
+    def _token_form(self) -> dict[str, str]:
+        return {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+            "scope": self.scope,
+        }
+
     def access_token(self) -> str:
-        key = (self.ims_url, self.client_id)
-        with _token_lock:
-            cached = _token_cache.get(key)
-            if cached and cached[1] > time.monotonic():
-                return cached[0]
+        """A bearer token of these very credentials (cached per process, see tokens)."""
+        return cached_token(self.ims_url, self._token_form, self._fetch_token)
+
+    def _fetch_token(self) -> tuple[str, float]:
         body = call(
             self.session,
             "POST",
@@ -100,22 +101,13 @@ class AdobeClient:
             timeout=self.timeout,
             platform="Adobe IMS",
             retry=self.read_retry,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": self.client_id,
-                "client_secret": self._client_secret,
-                "scope": self.scope,
-            },
+            data=self._token_form,
         )
-        token, expires_in = body.get("access_token"), body.get("expires_in")
+        token = body.get("access_token") if isinstance(body, dict) else None
+        expires_in = body.get("expires_in") if isinstance(body, dict) else None
         if not token or not isinstance(expires_in, int | float):
             raise MalformedResponse("Adobe IMS answered without access_token/expires_in.")
-        with _token_lock:
-            _token_cache[key] = (
-                token,
-                time.monotonic() + float(expires_in) - TOKEN_EARLY_REFRESH_S,
-            )
-        return token
+        return token, float(expires_in)
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -131,6 +123,17 @@ class AdobeClient:
         extra_headers = kwargs.pop("headers", {})
         headers = self._headers() | extra_headers  # an IMS refusal propagates from here
         try:
+            return self._call(method, url, retry=retry, headers=headers, **kwargs)
+        except PlatformAuthError as exc:
+            # A 403 (wrong org, sandbox or api key) is not cured by a new token.
+            if exc.status != 401:
+                raise
+            # The token may have been revoked or expired early: one fresh try.
+            headers = self._headers() | extra_headers
+            return self._call(method, url, retry=NO_RETRY, headers=headers, **kwargs)
+
+    def _call(self, method: str, url: str, *, retry: RetryPolicy, **kwargs):
+        try:
             return call(
                 self.session,
                 method,
@@ -138,25 +141,11 @@ class AdobeClient:
                 timeout=self.timeout,
                 platform=PLATFORM,
                 retry=retry,
-                headers=headers,
                 **kwargs,
             )
-        except PlatformAuthError as exc:
-            if exc.status != 401:
-                raise
-            # The token may have been revoked or expired early: one fresh try.
-            with _token_lock:
-                _token_cache.pop((self.ims_url, self.client_id), None)
-            return call(
-                self.session,
-                method,
-                url,
-                timeout=self.timeout,
-                platform=PLATFORM,
-                retry=NO_RETRY,
-                headers=self._headers() | extra_headers,
-                **kwargs,
-            )
+        except PlatformAuthError:
+            forget_token(self.ims_url, self._token_form)  # refused: never handed out again
+            raise
 
     def _pages(self, path: str, key: str, params: dict | None = None) -> Iterator[dict]:
         params = {"start": 0, "limit": PAGE_SIZE, **(params or {})}

@@ -18,9 +18,6 @@ Money is in micros on the wire (1 unit = 1,000,000 micros), and budgets and bids
 be whole cents (multiples of 10,000 micros). Records carry units as Decimal strings.
 """
 
-import hashlib
-import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +36,7 @@ from executors.clients.errors import (
 )
 from executors.clients.http import RetryPolicy, call, call_once, retrying
 from executors.clients.records import AdGroupRecord, AudienceRecord, CampaignRecord, MetricRecord
+from executors.clients.tokens import cached_token, forget_cached_tokens, forget_token
 
 PLATFORM = "Google Ads"
 API_VERSION = "v17"
@@ -49,17 +47,10 @@ IN_LIST_CHUNK = 5_000  # ids per GAQL IN (…) list
 MICROS = Decimal(1_000_000)
 MINIMUM_UNIT_MICROS = 10_000  # a cent: what budgets and bids must be multiples of
 INT64_MAX = 2**63 - 1
-TOKEN_EARLY_REFRESH_S = 60
 STATUS_FROM_GOOGLE = {"ENABLED": "active", "PAUSED": "paused"}
 STATUS_TO_GOOGLE = {"active": "ENABLED", "paused": "PAUSED", "enabled": "ENABLED"}
 
-_token_cache: dict[tuple[str, str, str], tuple[str, float]] = {}
-_token_lock = threading.Lock()
-
-
-def forget_cached_tokens() -> None:
-    with _token_lock:
-        _token_cache.clear()
+__all__ = ["GoogleAdsClient", "OperationResult", "forget_cached_tokens"]
 
 
 @dataclass(frozen=True)
@@ -240,16 +231,19 @@ class GoogleAdsClient:
 
     # --- auth -------------------------------------------------------------------
     @property
-    def _token_key(self) -> tuple[str, str, str]:
-        refresh = hashlib.sha256(self._refresh_token.encode()).hexdigest()[:16]
-        return (self.token_url, self.client_id, refresh)
+    def _token_form(self) -> dict[str, str]:
+        return {
+            "grant_type": "refresh_token",
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+            "refresh_token": self._refresh_token,
+        }
 
     def access_token(self) -> str:
-        key = self._token_key
-        with _token_lock:
-            cached = _token_cache.get(key)
-            if cached and cached[1] > time.monotonic():
-                return cached[0]
+        """An access token of these very credentials (cached per process, see tokens)."""
+        return cached_token(self.token_url, self._token_form, self._fetch_token)
+
+    def _fetch_token(self) -> tuple[str, float]:
         try:
             body = call(
                 self.session,
@@ -258,12 +252,7 @@ class GoogleAdsClient:
                 timeout=self.timeout,
                 platform="Google OAuth",
                 retry=self.read_retry,
-                data={
-                    "grant_type": "refresh_token",
-                    "client_id": self.client_id,
-                    "client_secret": self._client_secret,
-                    "refresh_token": self._refresh_token,
-                },
+                data=self._token_form,
             )
         except PlatformError as exc:
             if exc.status in (400, 401, 403):  # invalid_grant / invalid_client: fix credentials
@@ -275,16 +264,10 @@ class GoogleAdsClient:
         expires_in = body.get("expires_in") if isinstance(body, dict) else None
         if not token or not isinstance(expires_in, int | float):
             raise MalformedResponse("Google OAuth answered without access_token/expires_in.")
-        with _token_lock:
-            _token_cache[key] = (
-                token,
-                time.monotonic() + float(expires_in) - TOKEN_EARLY_REFRESH_S,
-            )
-        return token
+        return token, float(expires_in)
 
     def _forget_token(self) -> None:
-        with _token_lock:
-            _token_cache.pop(self._token_key, None)
+        forget_token(self.token_url, self._token_form)
 
     def _headers(self) -> dict[str, str]:
         headers = {
@@ -307,14 +290,18 @@ class GoogleAdsClient:
         except PlatformAuthError as exc:
             if not _token_refused(exc):
                 raise
-            self._forget_token()  # revoked or expired early; a 401 applied nothing
+            # Revoked or expired early; a 401 applied nothing.
             return self._post_with_retries(url, body, write)
 
     def _post_with_retries(self, url: str, body: dict, write: bool) -> object:
         headers = self._headers()  # a refused token request raises before anything is sent
-        if write:
-            return retrying(self.write_retry)(self._send_write, url, headers, body)
-        return retrying(self.read_retry)(self._send_read, url, headers, body)
+        try:
+            if write:
+                return retrying(self.write_retry)(self._send_write, url, headers, body)
+            return retrying(self.read_retry)(self._send_read, url, headers, body)
+        except PlatformAuthError:
+            self._forget_token()  # refused with this token: never handed out again
+            raise
 
     def _send_read(self, url: str, headers: dict, body: dict) -> object:
         return call_once(
