@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from urllib.parse import quote, urljoin
+from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
 
 import requests
 
@@ -156,8 +156,43 @@ class AdobeClient:
             if not isinstance(items, list):
                 raise MalformedResponse(f"Adobe {path} answered without a '{key}' list.")
             yield from items
-            link = (body.get("_links") or {}).get("next") or {}
-            next_path, params = link.get("href"), None
+            links = body.get("_links") or {}
+            link = (links.get("next") if isinstance(links, dict) else None) or {}
+            href = link.get("href") if isinstance(link, dict) else link
+            next_path, params = (self._own_path(href) if href else None), None
+
+    def _own_path(self, href) -> str:
+        """The path below base_url of a next-page link, or MalformedResponse.
+
+        The next request carries the bearer token and the api key, so a link is
+        followed only on the account's own base URL (same scheme, host and port,
+        under its path). A path from the root ("/campaigns?start=…") is read
+        relative to base_url, as the platform's own gateway prefix may be.
+        """
+        refused = MalformedResponse(
+            f"Adobe sent a next-page link outside the account's base URL "
+            f"{self.base_url}: {str(href)[:200]!r}; it was not followed.",
+            retryable=False,
+        )
+        if not isinstance(href, str) or any(c in href for c in "\\ \t\r\n\x00"):
+            raise refused
+        absolute = bool(urlsplit(href).scheme) or href.startswith("//")
+        target = urlsplit(urljoin(self.base_url, href if absolute else href.lstrip("/")))
+        base = urlsplit(self.base_url)
+        try:
+            same_origin = (
+                (target.scheme, target.hostname, _port(target))
+                == (base.scheme, base.hostname, _port(base))
+                and target.username is None
+                and target.password is None
+            )
+        except ValueError:  # a port that is not a number
+            raise refused from None
+        segments = unquote(target.path).split("/")
+        if not same_origin or not target.path.startswith(base.path) or ".." in segments:
+            raise refused
+        path = target.path[len(base.path) :]
+        return f"{path}?{target.query}" if target.query else path
 
     # --- reads ----------------------------------------------------------------
     def campaigns(self) -> Iterator[CampaignRecord]:
@@ -261,6 +296,10 @@ class AdobeClient:
 
 
 # --- Adobe shapes → neutral records (values judged later, by sync) ---------------
+
+
+def _port(url: SplitResult) -> int | None:
+    return url.port or {"http": 80, "https": 443}.get(url.scheme)
 
 
 def _object(raw) -> dict:

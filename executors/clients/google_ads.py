@@ -504,6 +504,16 @@ class GoogleAdsClient:
                     f"Campaign {ext} does not exist in customer {self.customer_id}.",
                     error_code="mutateError.RESOURCE_NOT_FOUND",
                 )
+            elif not str(name).startswith(f"customers/{self.customer_id}/campaignBudgets/"):
+                # A name read from an answer is sent back as the resource to change:
+                # only ever one of this account's own customer.
+                done[position] = OperationResult(
+                    ext,
+                    False,
+                    f"Google Ads named budget {str(name)[:100]!r} for campaign {ext}, which is "
+                    f"not a budget of customer {self.customer_id}; it was not changed.",
+                    error_code="mutateError.RESOURCE_NOT_FOUND",
+                )
             elif name in owner:  # a shared budget: changing it changes both campaigns
                 done[position] = OperationResult(
                     ext,
