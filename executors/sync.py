@@ -35,7 +35,7 @@ from campaigns.models import (
     SyncStatus,
 )
 from campaigns.services.campaigns import campaign_transition
-from executors.clients.errors import PlatformError
+from executors.clients.errors import PlatformError, error_summary
 from executors.clients.factory import client_for
 from executors.metric_upsert import upsert_metrics
 from executors.sync_rows import (
@@ -343,7 +343,9 @@ def sync_account(
         _refresh_spend_to_date(account)
     except PlatformError as exc:
         run.rows_quarantined = quarantine.flush()
-        run.status, run.error, run.finished_at = SyncStatus.FAILED, str(exc), timezone.now()
+        # Viewers see this: the platform's words bounded and redacted, never its raw body.
+        run.status, run.error = SyncStatus.FAILED, error_summary(exc)
+        run.finished_at = timezone.now()
         run.save()
         raise
     run.rows_quarantined = quarantine.flush()

@@ -33,6 +33,7 @@ from executors.clients.errors import (
     PlatformAuthError,
     PlatformError,
     PlatformUnavailable,
+    shown_text,
 )
 from executors.clients.http import RetryPolicy, call, call_once, retrying
 from executors.clients.records import AdGroupRecord, AudienceRecord, CampaignRecord, MetricRecord
@@ -144,14 +145,20 @@ def _failures(status: object) -> tuple[dict[int, tuple[str, str]], list[tuple[st
             if not isinstance(error, dict):
                 continue
             code = error.get("errorCode")
-            code = ".".join(next(iter(code.items()))) if isinstance(code, dict) and code else ""
-            entry = (str(error.get("message") or "Google Ads refused the operation."), code)
+            code = (
+                ".".join(map(str, next(iter(code.items()))))
+                if isinstance(code, dict) and code
+                else ""
+            )
+            code = shown_text(code, 100)
+            message = error.get("message") or "Google Ads refused the operation."
+            entry = (shown_text(message), code)
             index = _index_of(error)
             if index is None:
                 general.append(entry)
             elif index in by_index:  # several errors for one operation: keep them all
                 message, first_code = by_index[index]
-                by_index[index] = (f"{message}; {entry[0]}", first_code)
+                by_index[index] = (shown_text(f"{message}; {entry[0]}"), first_code)
             else:
                 by_index[index] = entry
     return by_index, general
@@ -168,7 +175,8 @@ def _token_refused(exc: PlatformAuthError) -> bool:
 def _unknown(body: dict, cause: str, exc: PlatformError) -> OutcomeUnknown:
     count = len(body.get("operations", []))
     return OutcomeUnknown(
-        f"{PLATFORM} did not confirm a mutate of {count} operation(s): {cause}. It may have "
+        f"{PLATFORM} did not confirm a mutate of {count} operation(s): "
+        f"{shown_text(cause, 200)}. It may have "
         "been applied; read the values back before sending it again.",
         status=exc.status,
     )

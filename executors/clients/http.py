@@ -24,6 +24,7 @@ from executors.clients.errors import (
     PlatformAuthError,
     PlatformError,
     PlatformUnavailable,
+    shown_text,
 )
 from spectra.logging import redact_text
 
@@ -51,7 +52,10 @@ def _is_retryable(exc: BaseException) -> bool:
 
 
 def _problem_message(body) -> str:
-    """The platform's own words from an error body, whichever shape it uses."""
+    """The platform's own words from an error body, whichever shape it uses (bounded and
+    redacted by PlatformError)."""
+    if body is None:
+        return "an answer that is not JSON"
     if isinstance(body, dict):
         if isinstance(body.get("error"), dict):  # Google: {"error": {"message": ...}}
             return str(body["error"].get("message", ""))
@@ -138,8 +142,10 @@ def call_once(
                 status=status,
             )
         return body
-    message = f"{platform} refused {method} {url} ({status}): {_problem_message(body)}"
-    code = _error_code(body)
+    code = shown_text(_error_code(body), 100)
+    # The code goes first: the platform's message may be cut (PlatformError bounds it).
+    said = f"{status} {code}" if code else f"{status}"
+    message = f"{platform} refused {method} {url} ({said}): {_problem_message(body)}"
     if status in (401, 403):
         raise PlatformAuthError(message, status=status, code=code, body=body)
     if status == 429 or status >= 500:

@@ -30,13 +30,12 @@ from django.utils import timezone
 
 from campaigns.auth import authorize
 from campaigns.models import AdAccount
+from executors.clients.errors import shown_text
 from executors.models import BreakerState, CircuitBreaker
-from spectra.logging import redact_text
 
 logger = logging.getLogger("spectra.resilience")
 
 S = BreakerState
-_MAX_ERROR_CHARS = 2000
 # A caller refused while a probe is out checks back this soon (or when the
 # probe's lease ends, if sooner): a probe usually answers in well under that.
 PROBE_POLL_SECONDS = 5
@@ -196,7 +195,7 @@ def breaker_record_failure(account: AdAccount, error: str, *, now: datetime | No
     Open: only counted.
     """
     now = now or timezone.now()
-    error = redact_text(str(error))[:_MAX_ERROR_CHARS]
+    error = shown_text(error)  # shown in the admin: bounded and redacted
     for _ in range(_MAX_RACES):
         row = _row_or_create(account)
         breaker = CircuitBreaker.objects.filter(pk=row["id"], state=row["state"])
