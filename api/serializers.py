@@ -10,6 +10,12 @@ from django.db.backends.base.operations import BaseDatabaseOperations
 from rest_framework import serializers
 
 from api.fields import ScopedPrimaryKeyRelatedField, StrictInputMixin
+from campaigns.credentials import (
+    CREDENTIAL_KEYS,
+    credential_key_names,
+    unknown_credential_names,
+    unknown_credentials_message,
+)
 from campaigns.models import (
     AdAccount,
     AdGroup,
@@ -21,6 +27,7 @@ from campaigns.models import (
     ExecutionSwitch,
     GuardrailPolicy,
     Organization,
+    Platform,
     Recommendation,
     RecommendationKind,
 )
@@ -123,10 +130,28 @@ class ExecutionModeSerializer(StrictInputMixin, serializers.Serializer):
 
 
 class CredentialsSerializer(StrictInputMixin, serializers.Serializer):
+    """Needs the account in its context: the platform decides which names are accepted."""
+
     values = serializers.DictField(
         child=serializers.CharField(max_length=4000, allow_blank=True, trim_whitespace=False),
-        help_text="Credential names and values for the account's platform; blank keeps a value.",
+        help_text=(
+            "Credential names and values for the account's platform; blank keeps a value. "
+            + "; ".join(
+                f"{Platform(platform).label}: {', '.join(credential_key_names(platform))}"
+                for platform in CREDENTIAL_KEYS
+            )
+            + "."
+        ),
     )
+
+    def validate_values(self, values: dict[str, str]) -> dict[str, str]:
+        platform = self.context["account"].platform
+        unknown = unknown_credential_names(platform, values)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [unknown_credentials_message(platform, [name])] for name in unknown}
+            )
+        return values
 
 
 class CampaignSerializer(ModelSerializer):

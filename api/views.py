@@ -165,7 +165,7 @@ class AccountViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMod
     def credentials(self, request, pk=None):
         """Store platform credentials, encrypted. They are never shown again, anywhere."""
         account = self.get_object()
-        data = _valid(serializers.CredentialsSerializer, request)
+        data = _valid(serializers.CredentialsSerializer, request, account=account)
         account = account_set_credentials(
             account=account, actor=request.user, values=data["values"]
         )

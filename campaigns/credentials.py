@@ -9,10 +9,63 @@ works out of the box — never in production).
 import base64
 import hashlib
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from campaigns.models import Platform
+
+
+@dataclass(frozen=True)
+class CredentialKey:
+    """One credential a platform client reads (executors/clients), and how to ask for it."""
+
+    name: str
+    label: str
+
+
+# The credentials each platform documents, declared once: the service stores only
+# these, and the admin form and the API accept only these. Nothing here can say
+# where the secret is sent — the token URL follows from the platform and the
+# account's base URL, so changing it means changing (and re-entering for) that URL.
+CREDENTIAL_KEYS: dict[str, tuple[CredentialKey, ...]] = {
+    # OAuth server-to-server: client_id/client_secret/scope for the IMS token;
+    # the org id and sandbox name travel as x-gw-ims-org-id / x-sandbox-name.
+    Platform.ADOBE: (
+        CredentialKey("client_id", "Client ID"),
+        CredentialKey("client_secret", "Client secret"),
+        CredentialKey("ims_org_id", "IMS org ID"),
+        CredentialKey("sandbox_name", "Sandbox name"),
+        CredentialKey("scope", "Scopes (comma-separated; blank for the default)"),
+    ),
+    Platform.GOOGLE_ADS: (
+        CredentialKey("developer_token", "Developer token"),
+        CredentialKey("client_id", "OAuth client ID"),
+        CredentialKey("client_secret", "OAuth client secret"),
+        CredentialKey("refresh_token", "Refresh token"),
+        CredentialKey("login_customer_id", "Login customer ID"),
+    ),
+}
+
+
+def credential_key_names(platform: str) -> list[str]:
+    return [key.name for key in CREDENTIAL_KEYS.get(platform, ())]
+
+
+def unknown_credential_names(platform: str, names: Iterable[str]) -> list[str]:
+    """The names among `names` that `platform` does not document, sorted."""
+    known = set(credential_key_names(platform))
+    return sorted(set(names) - known)
+
+
+def unknown_credentials_message(platform: str, unknown: list[str]) -> str:
+    return (
+        f"Unknown credential {', '.join(unknown)} for {Platform(platform).label}; "
+        f"accepted: {', '.join(credential_key_names(platform))}."
+    )
 
 
 class CredentialsUnreadable(Exception):

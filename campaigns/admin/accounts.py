@@ -8,7 +8,7 @@ from campaigns.admin.audit import AuditTimelineMixin
 from campaigns.admin.base import DEFAULT_REASON, TenantScopedAdmin, reason_field
 from campaigns.admin.display import EXECUTION_MODE_COLOURS, badge
 from campaigns.admin.filters import organization_filter
-from campaigns.credentials import credential_names
+from campaigns.credentials import CREDENTIAL_KEYS, credential_names
 from campaigns.models import AdAccount, ExecutionMode, GuardrailPolicy, Platform
 from campaigns.services.accounts import (
     account_set_credentials,
@@ -18,22 +18,11 @@ from campaigns.services.accounts import (
 from campaigns.services.admin_support import account_save
 from campaigns.services.quotas import account_create_within_quota
 
-# Form field → credential name, per platform. The names are the ones the
-# platform clients read (executors/clients).
+# Form field → credential name, per platform, from the one table the service
+# and the API use too (campaigns.credentials.CREDENTIAL_KEYS).
 CREDENTIAL_FIELDS = {
-    Platform.ADOBE: {
-        "adobe_client_id": "client_id",
-        "adobe_client_secret": "client_secret",
-        "adobe_ims_org_id": "ims_org_id",
-        "adobe_sandbox_name": "sandbox_name",
-    },
-    Platform.GOOGLE_ADS: {
-        "google_ads_developer_token": "developer_token",
-        "google_ads_client_id": "client_id",
-        "google_ads_client_secret": "client_secret",
-        "google_ads_refresh_token": "refresh_token",
-        "google_ads_login_customer_id": "login_customer_id",
-    },
+    platform: {f"{platform}_{key.name}": key.name for key in keys}
+    for platform, keys in CREDENTIAL_KEYS.items()
 }
 
 
@@ -65,15 +54,6 @@ class AdAccountForm(forms.ModelForm):
         label="Why the mode changes",
         widget=forms.TextInput(attrs={"size": 60}),
     )
-    adobe_client_id = _secret("Client ID")
-    adobe_client_secret = _secret("Client secret")
-    adobe_ims_org_id = _secret("IMS org ID")
-    adobe_sandbox_name = _secret("Sandbox name")
-    google_ads_developer_token = _secret("Developer token")
-    google_ads_client_id = _secret("OAuth client ID")
-    google_ads_client_secret = _secret("OAuth client secret")
-    google_ads_refresh_token = _secret("Refresh token")
-    google_ads_login_customer_id = _secret("Login customer ID")
 
     class Meta:
         model = AdAccount
@@ -104,6 +84,14 @@ class AdAccountForm(forms.ModelForm):
             for field_name, name in CREDENTIAL_FIELDS.get(platform, {}).items()
             if self.cleaned_data.get(field_name)
         }
+
+
+# One password field per credential in the table, declared as if written in the
+# class body (the admin's form factory reads declared_fields).
+for _platform, _keys in CREDENTIAL_KEYS.items():
+    for _key in _keys:
+        AdAccountForm.declared_fields[f"{_platform}_{_key.name}"] = _secret(_key.label)
+AdAccountForm.base_fields.update(AdAccountForm.declared_fields)
 
 
 @admin.register(AdAccount)

@@ -5,8 +5,11 @@ from django.db import transaction
 from campaigns.auth import authorize
 from campaigns.credentials import (
     CredentialsUnreadable,
+    credential_key_names,
     decrypt_credentials,
     encrypt_credentials,
+    unknown_credential_names,
+    unknown_credentials_message,
 )
 from campaigns.models import AdAccount, ExecutionMode, GuardrailPolicy
 from campaigns.services.errors import ServiceError
@@ -16,14 +19,24 @@ from campaigns.services.history import save_with_history
 def account_set_credentials(
     *, account: AdAccount, actor, values: dict[str, str], merge: bool = True
 ) -> AdAccount:
-    """Store platform credentials encrypted; blank values keep what is stored."""
+    """Store platform credentials encrypted; blank values keep what is stored.
+
+    Only the keys the platform documents (campaigns.credentials.CREDENTIAL_KEYS)
+    are accepted; any other is refused, naming it, and nothing is stored.
+    """
     authorize(actor, "campaigns.change_adaccount", account)
     with transaction.atomic():
         current = AdAccount.objects.select_for_update().get(pk=account.pk)
+        unknown = unknown_credential_names(current.platform, values)
+        if unknown:
+            raise ServiceError(unknown_credentials_message(current.platform, unknown))
         try:
             stored = decrypt_credentials(current.credentials_ciphertext) if merge else {}
         except CredentialsUnreadable:
             stored = {}  # unreadable after a key change: what is entered now replaces it
+        # A key stored before the table existed (an `ims_url`, say) does not survive.
+        known = set(credential_key_names(current.platform))
+        stored = {k: v for k, v in stored.items() if k in known}
         stored.update({k: v for k, v in values.items() if v})
         current.credentials_ciphertext = encrypt_credentials(stored)
         # Which names changed is history-worthy; the values never are.

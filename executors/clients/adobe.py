@@ -67,7 +67,9 @@ class AdobeClient:
         self.ims_org_id = credentials["ims_org_id"]
         self.sandbox_name = credentials.get("sandbox_name") or "prod"
         self.scope = credentials.get("scope") or DEFAULT_SCOPE
-        self.ims_url = credentials.get("ims_url") or (
+        # Never from the credentials: whoever could set it would receive the secret.
+        # The sandbox serves its own IMS on its base URL.
+        self.ims_url = (
             REAL_IMS_URL if "adobe.io" in self.base_url else urljoin(self.base_url, "ims/token/v3")
         )
         self.timeout = timeout

@@ -220,7 +220,8 @@ class GoogleAdsClient:
         self._client_secret = credentials["client_secret"]
         self._refresh_token = credentials["refresh_token"]
         self._developer_token = credentials["developer_token"]
-        self.token_url = credentials.get("token_url") or (
+        # Never from the credentials: whoever could set it would receive the secret.
+        self.token_url = (
             REAL_TOKEN_URL
             if "googleapis.com" in self.base_url
             else urljoin(self.base_url, "oauth2/token")

@@ -16,8 +16,9 @@ from campaigns.models import AdAccount
 from campaigns.services.accounts import account_set_credentials
 
 SECRET = "s3cr3t-CLIENT-value-9f8e7d"
-TOKEN = "1//refresh-token-value-0a1b2c"
-VALUES = {"client_id": "spectra-client", "client_secret": SECRET, "refresh_token": TOKEN}
+TOKEN = "ORG-value-0a1b2c@AdobeOrg"
+# alice's account is an Adobe one: only Adobe's credential names are accepted.
+VALUES = {"client_id": "spectra-client", "client_secret": SECRET, "ims_org_id": TOKEN}
 
 
 def _stored(account) -> str:
@@ -50,17 +51,17 @@ def test_blank_values_keep_what_is_stored_and_new_names_are_added(alice):
     account_set_credentials(
         account=alice.account,
         actor=alice.admin,
-        values={"client_secret": "", "access_token": "new-token"},
+        values={"client_secret": "", "sandbox_name": "new-sandbox"},
     )
-    assert decrypt_credentials(_stored(alice.account)) == VALUES | {"access_token": "new-token"}
+    assert decrypt_credentials(_stored(alice.account)) == VALUES | {"sandbox_name": "new-sandbox"}
 
 
 def test_replacing_without_merge_drops_the_old_names(alice):
     account_set_credentials(account=alice.account, actor=alice.admin, values=VALUES)
     account_set_credentials(
-        account=alice.account, actor=alice.admin, values={"api_key": "k"}, merge=False
+        account=alice.account, actor=alice.admin, values={"scope": "k"}, merge=False
     )
-    assert decrypt_credentials(_stored(alice.account)) == {"api_key": "k"}
+    assert decrypt_credentials(_stored(alice.account)) == {"scope": "k"}
 
 
 def test_the_history_table_has_no_credentials_column(alice):
@@ -82,7 +83,7 @@ def test_history_names_what_changed_but_never_a_value(alice):
     rows = list(alice.account.history.values())
     assert rows
     assert alice.account.history.latest().history_change_reason == (
-        "Credentials updated (client_id, client_secret, refresh_token)"
+        "Credentials updated (client_id, client_secret, ims_org_id)"
     )
     for row in rows:
         for value in VALUES.values():
@@ -100,7 +101,7 @@ def test_an_account_never_shows_its_credentials(alice):
 def test_credential_names_lists_names_only(alice):
     account_set_credentials(account=alice.account, actor=alice.admin, values=VALUES)
     names = credential_names(_stored(alice.account))
-    assert names == ["client_id", "client_secret", "refresh_token"]
+    assert names == ["client_id", "client_secret", "ims_org_id"]
     assert SECRET not in repr(names) and TOKEN not in repr(names)
     assert credential_names("") == []
 
