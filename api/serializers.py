@@ -112,6 +112,13 @@ class AccountSerializer(ModelSerializer):
             "reason",
         ]
         read_only_fields = ["execution_mode", "has_credentials", "last_synced_at"]
+        extra_kwargs = {
+            "api_base_url": {
+                "help_text": "Platform API root. Changing it drops the stored credentials "
+                "(has_credentials turns false; the history says why): set them again "
+                "with POST /accounts/{id}/credentials/."
+            }
+        }
         validators = []  # uniqueness is the database's answer (409), checked inside the tenant
 
 

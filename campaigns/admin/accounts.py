@@ -1,7 +1,7 @@
 """Ad accounts (write-only credentials, audited execution mode) and guardrail policies."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 
 from campaigns.admin.audit import AuditTimelineMixin
@@ -24,6 +24,12 @@ CREDENTIAL_FIELDS = {
     platform: {f"{platform}_{key.name}": key.name for key in keys}
     for platform, keys in CREDENTIAL_KEYS.items()
 }
+
+
+BASE_URL_HELP = (
+    "Platform API root; point it at the sandbox to rehearse without money. "
+    "Changing it drops the stored credentials: enter them again below."
+)
 
 
 def _https_by_default(db_field, **kwargs):
@@ -57,6 +63,7 @@ class AdAccountForm(forms.ModelForm):
 
     class Meta:
         model = AdAccount
+        help_texts = {"api_base_url": BASE_URL_HELP}
         fields = [
             "organization",
             "name",
@@ -195,13 +202,25 @@ class AdAccountAdmin(AuditTimelineMixin, TenantScopedAdmin):
     def save_model(self, request, obj, form, change):
         reason = form.cleaned_data.get("reason", "").strip() or DEFAULT_REASON
         settings_changed = [n for n in form.changed_data if n in AdAccountForm.Meta.fields]
+        values = form.credential_values(obj.platform)
         if not change or settings_changed:
+            had_credentials = obj.has_credentials
             # A new account counts against the organization's quota, as in the API.
             service = account_save if change else account_create_within_quota
-            self.save_with_service(request, service, account=obj, actor=request.user, reason=reason)
+            saved = self.save_with_service(
+                request, service, account=obj, actor=request.user, reason=reason
+            )
             if self.save_refused(request):
                 return
-        values = form.credential_values(obj.platform)
+            if had_credentials and not saved.has_credentials:
+                obj.credentials_ciphertext = ""
+                kept = f" Only those entered now are stored: {', '.join(sorted(values))}."
+                self.message_user(
+                    request,
+                    "The API base URL changed, so the stored credentials were dropped; "
+                    + (kept if values else "enter them again before the next sync."),
+                    messages.WARNING,
+                )
         if values:
             self.save_with_service(
                 request, account_set_credentials, account=obj, actor=request.user, values=values

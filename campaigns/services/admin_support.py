@@ -5,6 +5,8 @@ Credentials and execution mode have their own services (campaigns.services.accou
 to LIVE or overwrite secrets with a stale copy.
 """
 
+from urllib.parse import urlsplit
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +33,9 @@ def account_save(*, account: AdAccount, actor, reason: str) -> AdAccount:
     """Create an ad account, or save the plain settings of an existing one.
 
     A new account starts with the model's default execution mode and no
-    credentials; both are set afterwards through their own services.
+    credentials; both are set afterwards through their own services. Changing
+    the API base URL drops the stored credentials (the history says so): they
+    are entered again for the new destination.
     """
     if account.pk is None:
         authorize(actor, "campaigns.add_adaccount", account)
@@ -48,10 +52,30 @@ def account_save(*, account: AdAccount, actor, reason: str) -> AdAccount:
             raise ServiceError("An account cannot move to another organization.")
         if account.platform != current.platform:
             raise ServiceError("An account cannot change platform; create a new account.")
+        reason = reason or "Account settings updated"
+        moved = _destination(account.api_base_url) != _destination(current.api_base_url)
+        if moved and current.credentials_ciphertext:
+            # The secrets were entered for the old destination: whoever may change the
+            # URL must not be able to send them (or tokens made from them) elsewhere.
+            reason = (
+                f"{reason}; credentials dropped: the API base URL moved from "
+                f"{_host(current.api_base_url)} to {_host(account.api_base_url)}, "
+                "enter them again"
+            )
+            current.credentials_ciphertext = ""
         for name in ACCOUNT_EDITABLE_FIELDS:
             setattr(current, name, getattr(account, name))
-        save_with_history(current, actor=actor, reason=reason or "Account settings updated")
+        save_with_history(current, actor=actor, reason=reason)
     return current
+
+
+def _destination(url: str) -> str:
+    # The clients add the trailing slash themselves: with or without is one place.
+    return url.strip().rstrip("/")
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or "?"
 
 
 def organization_save(*, organization: Organization, actor, reason: str) -> Organization:
