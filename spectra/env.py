@@ -5,6 +5,7 @@ into a silently different behaviour (e.g. "ture" read as False).
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -108,3 +109,34 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_HOST_PATTERN = re.compile(
+    r"^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$"
+)
+
+
+def env_hosts(name: str) -> list[str]:
+    """Host names, comma-separated: `api.example.com`, or `*.example.com` for its subdomains.
+
+    Lowercase, no scheme, port or path: a URL pasted here by mistake stops start-up
+    instead of silently allowing nothing (or, worse, more than meant).
+    """
+    hosts = [host.lower().rstrip(".") for host in env_list(name, [])]
+    bad = [host for host in hosts if not _HOST_PATTERN.match(host)]
+    if bad:
+        raise ImproperlyConfigured(
+            f"{name} has {', '.join(map(repr, bad))}: give host names only "
+            "(api.example.com, or *.example.com for every subdomain), without scheme, port or path."
+        )
+    return hosts
+
+
+def env_ports(name: str) -> list[int]:
+    """TCP port numbers, comma-separated."""
+    ports = []
+    for item in env_list(name, []):
+        if not item.isdigit() or not 1 <= int(item) <= 65535:
+            raise ImproperlyConfigured(f"{name} has {item!r}: ports are numbers from 1 to 65535.")
+        ports.append(int(item))
+    return ports

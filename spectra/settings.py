@@ -15,8 +15,10 @@ from spectra.env import (
     env_bool,
     env_choice,
     env_fernet_key,
+    env_hosts,
     env_int,
     env_list,
+    env_ports,
     env_secret,
     env_str,
     refuse_weak_secret_key,
@@ -263,6 +265,22 @@ PLATFORM_DAILY_OPERATIONS = {
     "google_ads": env_int("GOOGLE_ADS_DAILY_OPERATIONS", 15_000, minimum=0),
     "adobe": env_int("ADOBE_DAILY_OPERATIONS", 100_000, minimum=0),
 }
+
+# --- Outbound URLs (campaigns/urlpolicy.py) -----------------------------------
+# Every URL Spectra calls (platform APIs, token endpoints, webhooks) must be on
+# an allow-list: the platforms' and chat tools' real hosts, plus these extras.
+SPECTRA_PLATFORM_HOSTS = env_hosts("SPECTRA_PLATFORM_HOSTS")
+SPECTRA_WEBHOOK_HOSTS = env_hosts("SPECTRA_WEBHOOK_HOSTS")
+# Loopback is where the sandbox (demo, tests, rehearsals) lives; in production it
+# is more often an admin port of something that trusts its own machine.
+SPECTRA_ALLOW_LOOPBACK_URLS = env_bool("SPECTRA_ALLOW_LOOPBACK_URLS", default=not PRODUCTION)
+# 10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7: only for a deployment that
+# knowingly calls a platform proxy or webhook receiver on its own network.
+SPECTRA_ALLOW_PRIVATE_URLS = env_bool("SPECTRA_ALLOW_PRIVATE_URLS", default=False)
+# Ports besides the scheme's own (443, 80); loopback may use any port when allowed.
+SPECTRA_OUTBOUND_PORTS = env_ports("SPECTRA_OUTBOUND_PORTS")
+# Secrets travel in these requests: plain http only where it never leaves the machine.
+SPECTRA_REQUIRE_HTTPS_URLS = PRODUCTION
 
 # --- Mail (alert notifications) -------------------------------------------
 # Without EMAIL_HOST, mail goes to the console (the demo, development).

@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from campaigns.models.tenancy import Organization
+from campaigns.urlpolicy import Purpose, validate_outbound_url, validate_platform_api_url
 
 
 class Platform(models.TextChoices):
@@ -36,6 +37,12 @@ def validate_currency(value: str) -> None:
         raise ValidationError(f"{value!r} is not an ISO 4217 currency code (e.g. 'INR').")
 
 
+PLATFORM_URL_PURPOSES = {
+    Platform.ADOBE: Purpose.ADOBE_API,
+    Platform.GOOGLE_ADS: Purpose.GOOGLE_ADS_API,
+}
+
+
 class AdAccount(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="accounts"
@@ -52,7 +59,8 @@ class AdAccount(models.Model):
     )
     autonomy = models.CharField(max_length=16, choices=Autonomy.choices, default=Autonomy.MANUAL)
     api_base_url = models.URLField(
-        help_text="Platform API root; point it at the sandbox to rehearse without money."
+        help_text="Platform API root; point it at the sandbox to rehearse without money.",
+        validators=[validate_platform_api_url],
     )
     # Fernet ciphertext of a JSON object; read and written only through
     # campaigns.credentials. Excluded from history so old secrets don't linger.
@@ -83,6 +91,23 @@ class AdAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
+
+    def clean(self):
+        super().clean()
+        # The field's validator accepts either platform's hosts (it cannot see the
+        # platform); here, the account's own. The connection-time check refuses a
+        # mismatch anyway, but a form error now beats a failed sync later.
+        purpose = PLATFORM_URL_PURPOSES.get(self.platform)
+        if not purpose or not self.api_base_url:
+            return
+        try:
+            validate_platform_api_url(self.api_base_url)
+        except ValidationError:
+            return  # the field's own error says it already
+        try:
+            validate_outbound_url(self.api_base_url, purpose)
+        except ValidationError as exc:
+            raise ValidationError({"api_base_url": exc.messages}) from None
 
     @property
     def has_credentials(self) -> bool:

@@ -4,13 +4,19 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from campaigns.urlpolicy import validate_webhook_url
+
 
 class Organization(models.Model):
     """A client or agency. Every tenant-owned row reaches one of these."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    webhook_url = models.URLField(blank=True, help_text="Optional: alerts are POSTed here.")
+    webhook_url = models.URLField(
+        blank=True,
+        help_text="Optional: alerts are POSTed here.",
+        validators=[validate_webhook_url],
+    )
     # The organization's own kill switch (its admins flip it; the global one is
     # ExecutionSwitch, for Spectra's operators). History says who and why.
     execution_enabled = models.BooleanField(

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Alert, Membership, Role
+from campaigns.urlpolicy import OutboundURLRefused, Purpose, guarded_session
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,9 @@ def _send_emails(alert: Alert, recipients: list[str]) -> None:
 def _webhook_failure(exc: requests.RequestException) -> str:
     # Never the exception text itself: requests puts the URL in it, and webhook
     # URLs (Slack, Teams) carry their secret in the path.
+    if isinstance(exc, OutboundURLRefused):
+        # Refused before anything was sent, so this says nothing about what answers there.
+        return f"webhook URL is not allowed: {exc.reason}"
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"webhook answered HTTP {exc.response.status_code}"
     if isinstance(exc, requests.Timeout):
@@ -114,16 +118,17 @@ def _webhook_failure(exc: requests.RequestException) -> str:
 
 
 def _post_webhook(alert: Alert) -> None:
-    response = requests.post(
-        alert.organization.webhook_url,
-        json=alert_webhook_payload(alert),
-        timeout=WEBHOOK_TIMEOUT,
-        allow_redirects=False,
-        headers={"User-Agent": "Spectra-alerts/1"},
-    )
+    # The guarded session checks the URL and every address its host resolves to
+    # (the organization typed this URL) and refuses redirects.
+    with guarded_session(Purpose.WEBHOOK) as session:
+        response = session.post(
+            alert.organization.webhook_url,
+            json=alert_webhook_payload(alert),
+            timeout=WEBHOOK_TIMEOUT,
+            allow_redirects=False,
+            headers={"User-Agent": "Spectra-alerts/1"},
+        )
     response.raise_for_status()
-    if response.is_redirect:
-        raise requests.HTTPError(response=response)
 
 
 def alert_notify(*, alert_id: int, force: bool = False) -> Alert:

@@ -16,6 +16,7 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
 
 import requests
 
+from campaigns.urlpolicy import Purpose, guarded_session
 from executors.clients.errors import MalformedResponse, PlatformAuthError
 from executors.clients.http import NO_RETRY, RetryPolicy, call
 from executors.clients.records import (
@@ -76,7 +77,7 @@ class AdobeClient:
         self.read_retry = read_retry or RetryPolicy()
         # Writes are retried by the executor, which logs every attempt.
         self.write_retry = write_retry or NO_RETRY
-        self.session = session or requests.Session()
+        self.session = session or guarded_session(Purpose.ADOBE_API, Purpose.TOKEN)
 
     def __repr__(self) -> str:  # never show the secret
         return f"AdobeClient(base_url={self.base_url!r}, client_id={self.client_id!r})"

@@ -27,6 +27,7 @@ from urllib.parse import urljoin
 
 import requests
 
+from campaigns.urlpolicy import Purpose, guarded_session
 from executors.clients.errors import (
     MalformedResponse,
     OutcomeUnknown,
@@ -230,7 +231,7 @@ class GoogleAdsClient:
         self.read_retry = read_retry or RetryPolicy()
         # Only answers that say "not applied" are retried; a lost answer never is.
         self.write_retry = write_retry or RetryPolicy()
-        self.session = session or requests.Session()
+        self.session = session or guarded_session(Purpose.GOOGLE_ADS_API, Purpose.TOKEN)
 
     def __repr__(self) -> str:  # never show the secrets
         return (

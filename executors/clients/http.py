@@ -19,6 +19,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from campaigns.urlpolicy import OutboundURLRefused
 from executors.clients.errors import (
     MalformedResponse,
     PlatformAuthError,
@@ -120,6 +121,12 @@ def call_once(
     started = time.monotonic()
     try:
         response = session.request(method, url, timeout=timeout, **kwargs)
+    except OutboundURLRefused as exc:
+        # Nothing was sent (or, for a redirect, nothing more): permanent until someone
+        # fixes the URL or the deployment's policy.
+        raise PlatformError(
+            f"{platform} URL is not allowed ({method} {url}): {exc.reason}.", code="url_not_allowed"
+        ) from exc
     except requests.Timeout as exc:
         raise PlatformUnavailable(
             f"{platform} did not answer within {timeout:g}s ({method} {url})."
