@@ -18,11 +18,13 @@ def loopback_allowed(settings):
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 def test_a_redirect_to_a_private_address_is_not_followed(monkeypatch, status):
     connected = record_connections(monkeypatch)
-    with loopback_server(status, {"Location": "http://10.0.0.1/admin/reset"}) as server:
-        with pytest.raises(
-            OutboundURLRefused, match=f"answered with a redirect \\(HTTP {status}\\)"
-        ):
-            guarded_session(Purpose.WEBHOOK).post(f"http://127.0.0.1:{server.port}/hook", json={})
+    redirect = {"Location": "http://10.0.0.1/admin/reset"}
+    refused = rf"answered with a redirect \(HTTP {status}\)"
+    with (
+        loopback_server(status, redirect) as server,
+        pytest.raises(OutboundURLRefused, match=refused),
+    ):
+        guarded_session(Purpose.WEBHOOK).post(f"http://127.0.0.1:{server.port}/hook", json={})
 
     assert len(server.requests) == 1
     assert connected == [("127.0.0.1", server.port)]
@@ -35,7 +37,7 @@ def test_a_platform_client_reports_a_redirect_as_a_url_it_may_not_call(monkeypat
             base_url=f"http://127.0.0.1:{server.port}/",
             credentials={"client_id": "c", "client_secret": "s", "ims_org_id": "o@AdobeOrg"},
         )
-        with pytest.raises(PlatformError, match="URL is not allowed.*redirect") as caught:
+        with pytest.raises(PlatformError, match=r"URL is not allowed.*redirect") as caught:
             client.access_token()
 
     assert not caught.value.retryable
