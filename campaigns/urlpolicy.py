@@ -231,7 +231,7 @@ def _ascii_host(host: str) -> str:
         return host
     try:
         return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError:
+    except (idna.IDNAError, UnicodeError, ValueError):
         raise OutboundURLRefused("its host is not a valid host name") from None
 
 
@@ -246,7 +246,11 @@ def check_url(url: str, policy: URLPolicy) -> Destination:
         raise OutboundURLRefused("it is longer than 2,048 characters")
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in url):
         raise OutboundURLRefused("it contains spaces, control characters or backslashes")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.hostname  # noqa: B018 (parses the netloc: a bad [IPv6] raises here)
+    except ValueError:
+        raise OutboundURLRefused("it is not a valid URL") from None
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise OutboundURLRefused("only http and https URLs are allowed")

@@ -215,3 +215,21 @@ def test_the_refusal_never_repeats_the_url_which_may_hold_a_secret():
     message = refusal("https://evil.example/services/T0/B0/very-secret-token")
 
     assert "very-secret-token" not in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[",
+        "http://[::1/",
+        "http://[v1.x]/",
+        "http://a:99999/",
+        "http://h:+1/",
+        "http://xn--/",
+        "http://%ff/",
+        "http:///path",
+        "",
+    ],
+)
+def test_a_malformed_url_is_refused_not_raised(url):
+    refusal(url)  # a ValidationError, so a form or a 400 — never a 500
