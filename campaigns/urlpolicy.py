@@ -158,7 +158,7 @@ class URLPolicy:
         address = _embedded_ipv4(address) or address
         if address.is_loopback:
             return None if self.allow_loopback else "a loopback address"
-        if any(address in network for network in PRIVATE_NETWORKS):
+        if _is_private(address):
             return None if self.allow_private else "a private-network address"
         if address.is_link_local:
             return "a link-local address (like the cloud metadata service)"
@@ -297,7 +297,7 @@ def check_url(url: str, policy: URLPolicy) -> Destination:
         host = _ascii_host(host)
         if not _HOST_NAME.fullmatch(host):
             raise OutboundURLRefused("its host is not a valid host name")
-        loopback = host == "localhost" or host.endswith(".localhost")
+        loopback = _is_loopback_name(host)
         if loopback and not policy.allow_loopback:
             raise OutboundURLRefused("its host is a loopback address")
         listed = loopback or policy.host_is_listed(host)
@@ -315,6 +315,10 @@ def check_url(url: str, policy: URLPolicy) -> Destination:
 
 def _is_private(address: IPAddress) -> bool:
     return any(address in network for network in PRIVATE_NETWORKS)
+
+
+def _is_loopback_name(host: str) -> bool:
+    return host == "localhost" or host.endswith(".localhost")
 
 
 def validate_outbound_url(url: str, *purposes: Purpose) -> None:
@@ -348,9 +352,13 @@ def resolve_checked(host: str, port: int, policy: URLPolicy) -> str:
     if not addresses:
         raise requests.ConnectionError(f"{host} resolves to no address.")
     for text in addresses:
-        refusal = policy.address_refusal(ipaddress.ip_address(text.split("%", 1)[0]))
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+        refusal = policy.address_refusal(address)
         if refusal:
             raise OutboundURLRefused(f"its host {host} resolves to {refusal}")
+        if _is_loopback_name(host) and not (_embedded_ipv4(address) or address).is_loopback:
+            # `localhost` skipped the host list, https and port rules as loopback: hold it to that.
+            raise OutboundURLRefused(f"its host {host} resolves to an address beyond loopback")
     return addresses[0]
 
 

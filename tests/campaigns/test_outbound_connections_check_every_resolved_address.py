@@ -108,3 +108,15 @@ def test_a_session_refuses_proxies_it_cannot_check(settings):
 
     with pytest.raises(OutboundURLRefused, match="proxy"):
         session.get("http://127.0.0.1:9/", proxies={"http": "http://127.0.0.1:3128"}, timeout=5)
+
+
+def test_localhost_must_resolve_to_loopback_only(settings, monkeypatch):
+    # It skips the host list and the https rule as loopback, so it must be loopback.
+    settings.SPECTRA_ALLOW_LOOPBACK_URLS = True
+    fake_dns(monkeypatch, {"api.localhost": [["127.0.0.1", PUBLIC]]})
+    connected = record_connections(monkeypatch)
+
+    with pytest.raises(OutboundURLRefused, match="resolves to an address beyond loopback"):
+        guarded_session(Purpose.ADOBE_API).get("http://api.localhost:8765/", timeout=5)
+
+    assert connected == []
