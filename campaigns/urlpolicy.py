@@ -105,6 +105,7 @@ SPECIAL_NETWORKS = tuple(
     )
 )
 _HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
+_UNSAFE_CHARACTERS = re.compile(r"[\s\x00-\x1f\x7f\\]")  # \s: Unicode spaces too
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
 IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
 
@@ -244,7 +245,7 @@ def check_url(url: str, policy: URLPolicy) -> Destination:
         raise OutboundURLRefused("it is empty")
     if len(url) > 2048:
         raise OutboundURLRefused("it is longer than 2,048 characters")
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in url):
+    if _UNSAFE_CHARACTERS.search(url):
         raise OutboundURLRefused("it contains spaces, control characters or backslashes")
     try:
         parts = urlsplit(url)
