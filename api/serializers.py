@@ -13,6 +13,7 @@ from api.fields import ScopedPrimaryKeyRelatedField, StrictInputMixin
 from campaigns.credentials import (
     CREDENTIAL_KEYS,
     credential_key_names,
+    organization_webhook_display,
     unknown_credential_names,
     unknown_credentials_message,
 )
@@ -31,6 +32,7 @@ from campaigns.models import (
     Recommendation,
     RecommendationKind,
 )
+from campaigns.models.tenancy import WEBHOOK_URL_VALIDATORS
 from campaigns.services.campaigns import PERSON_TRANSITIONS
 from executors.models import ExecutionLog
 from optimizer.models import OptimizationRun
@@ -65,6 +67,19 @@ class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
 
 
 class OrganizationSerializer(ModelSerializer):
+    # Write-only, like credentials: the URL's path is the secret of a Slack or Teams hook.
+    webhook_url = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        validators=WEBHOOK_URL_VALIDATORS,
+        help_text='Replace the alert webhook URL ("" removes it). Never shown again.',
+    )
+    webhook = serializers.SerializerMethodField(
+        help_text='The webhook masked to its host ("set: https://hooks.slack.com/…"), or "not set".'
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -72,6 +87,7 @@ class OrganizationSerializer(ModelSerializer):
             "name",
             "slug",
             "webhook_url",
+            "webhook",
             "execution_enabled",
             "api_requests_per_minute",
             "max_accounts",
@@ -84,6 +100,9 @@ class OrganizationSerializer(ModelSerializer):
             "max_accounts",
             "max_concurrent_executions",
         ]
+
+    def get_webhook(self, organization) -> str:
+        return organization_webhook_display(organization)
 
 
 class AccountSerializer(ModelSerializer):

@@ -1,6 +1,7 @@
 """The API's resources. Each is a TenantScopedViewSet (scoping and object checks
 live there); every write calls the same service the admin calls."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -30,7 +31,12 @@ from campaigns.services.accounts import (
     account_set_execution_mode,
     policy_save,
 )
-from campaigns.services.admin_support import account_save, alert_acknowledge, organization_save
+from campaigns.services.admin_support import (
+    account_save,
+    alert_acknowledge,
+    organization_save,
+    organization_set_webhook,
+)
 from campaigns.services.campaigns import campaign_transition, campaign_update_limits
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.proposals import recommendation_propose
@@ -80,10 +86,22 @@ class OrganizationViewSet(ReadOnlyResource, mixins.UpdateModelMixin):
     }
 
     def perform_update(self, serializer):
-        organization = _with_instance(serializer.instance, serializer.validated_data)
-        serializer.instance = organization_save(
-            organization=organization, actor=self.request.user, reason=REASON
-        )
+        data = dict(serializer.validated_data)
+        webhook_url = data.pop("webhook_url", None)
+        with transaction.atomic():
+            organization = organization_save(
+                organization=_with_instance(serializer.instance, data),
+                actor=self.request.user,
+                reason=REASON,
+            )
+            if webhook_url is not None:
+                organization = organization_set_webhook(
+                    organization=organization,
+                    actor=self.request.user,
+                    url=webhook_url,
+                    reason=REASON,
+                )
+        serializer.instance = organization
 
     @extend_schema(
         request=serializers.OrganizationSwitchSerializer,

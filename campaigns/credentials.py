@@ -1,6 +1,8 @@
-"""Platform credentials at rest: encrypted, never shown, never logged.
+"""Secrets at rest: encrypted, never shown, never logged.
 
-Stored as Fernet ciphertext of a JSON object on AdAccount. The key comes
+Platform credentials are stored as Fernet ciphertext of a JSON object on
+AdAccount; an organization's webhook URL (Slack and Teams put their secret in
+the path) as Fernet ciphertext on Organization, shown only masked. The key comes
 from SPECTRA_CREDENTIALS_KEY (required in production and checked at start-up
 by the settings; in development it is derived from SECRET_KEY so the demo
 works out of the box — never in production).
@@ -11,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -91,6 +94,45 @@ def _fernet() -> Fernet:
         )
     digest = hashlib.sha256(f"spectra-credentials:{settings.SECRET_KEY}".encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def encrypt_secret(text: str) -> str:
+    """Ciphertext of one secret string ("" stays "", meaning not set)."""
+    return _fernet().encrypt(text.encode()).decode() if text else ""
+
+
+def decrypt_secret(ciphertext: str) -> str:
+    if not ciphertext:
+        return ""
+    try:
+        return _fernet().decrypt(ciphertext.encode()).decode()
+    except InvalidToken as exc:
+        raise CredentialsUnreadable(
+            "A stored secret cannot be decrypted with the current key; enter it again."
+        ) from exc
+
+
+def mask_url(url: str) -> str:
+    """Scheme and host only — what a page may show of a URL whose path is a secret."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.hostname:
+        return "set"
+    return f"{parts.scheme}://{parts.hostname}/…"
+
+
+def organization_webhook_url(organization) -> str:
+    """The organization's alert webhook in plain text, for the sender only ("" if none)."""
+    return decrypt_secret(organization.webhook_url_ciphertext)
+
+
+def organization_webhook_display(organization) -> str:
+    """What pages and the API show of the webhook: masked, or "not set"."""
+    if not organization.webhook_url_ciphertext:
+        return "not set"
+    try:
+        return f"set: {mask_url(organization_webhook_url(organization))}"
+    except CredentialsUnreadable:
+        return "set, but unreadable with the current key: enter it again"
 
 
 def encrypt_credentials(values: dict[str, str]) -> str:

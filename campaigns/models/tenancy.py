@@ -1,10 +1,16 @@
 """Organizations (tenants) and who belongs to them, with which role."""
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from campaigns.urlpolicy import validate_webhook_url
+
+# What a webhook URL must pass, wherever it is typed (admin form, API, service);
+# the URL is not a model field (it is stored encrypted), so the list lives here.
+# validate_webhook_url is the outbound URL policy (allowed hosts, https in production).
+WEBHOOK_URL_VALIDATORS = [URLValidator(schemes=["http", "https"]), validate_webhook_url]
 
 
 class Organization(models.Model):
@@ -12,11 +18,10 @@ class Organization(models.Model):
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    webhook_url = models.URLField(
-        blank=True,
-        help_text="Optional: alerts are POSTed here.",
-        validators=[validate_webhook_url],
-    )
+    # Fernet ciphertext of the alert webhook URL (Slack and Teams URLs carry their
+    # secret in the path): read only through campaigns.credentials, set only through
+    # organization_set_webhook, shown masked. Excluded from history like credentials.
+    webhook_url_ciphertext = models.TextField(blank=True, default="", editable=False)
     # The organization's own kill switch (its admins flip it; the global one is
     # ExecutionSwitch, for Spectra's operators). History says who and why.
     execution_enabled = models.BooleanField(
@@ -36,7 +41,7 @@ class Organization(models.Model):
         default=2, help_text="Accounts of this organization in the daily cycle at once."
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["webhook_url_ciphertext"])
 
     class Meta:
         ordering = ["name"]
@@ -44,6 +49,10 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_webhook(self) -> bool:
+        return bool(self.webhook_url_ciphertext)
 
 
 class Role(models.TextChoices):

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.auth import authorize
+from campaigns.credentials import encrypt_secret, mask_url
 from campaigns.models import AdAccount, Alert, BudgetPool, Membership, Organization
+from campaigns.models.tenancy import WEBHOOK_URL_VALIDATORS
 from campaigns.services.errors import ServiceError
 from campaigns.services.history import save_with_history
 
@@ -26,7 +28,8 @@ ACCOUNT_EDITABLE_FIELDS = (
     "api_base_url",
     "is_active",
 )
-ORGANIZATION_EDITABLE_FIELDS = ("name", "slug", "webhook_url")
+# The webhook URL is a secret with its own service (organization_set_webhook).
+ORGANIZATION_EDITABLE_FIELDS = ("name", "slug")
 
 
 def account_save(*, account: AdAccount, actor, reason: str) -> AdAccount:
@@ -79,7 +82,7 @@ def _host(url: str) -> str:
 
 
 def organization_save(*, organization: Organization, actor, reason: str) -> Organization:
-    """Create an organization (superusers) or rename it / change its webhook (its admins)."""
+    """Create an organization (superusers) or rename it (its admins)."""
     if organization.pk is None:
         authorize(actor, "campaigns.add_organization", organization)
         with transaction.atomic():
@@ -91,6 +94,28 @@ def organization_save(*, organization: Organization, actor, reason: str) -> Orga
         for name in ORGANIZATION_EDITABLE_FIELDS:
             setattr(current, name, getattr(organization, name))
         save_with_history(current, actor=actor, reason=reason or "Organization updated")
+    return current
+
+
+def organization_set_webhook(
+    *, organization: Organization, actor, url: str, reason: str = ""
+) -> Organization:
+    """Replace the organization's alert webhook URL ("" removes it); its admins only.
+
+    Write-only: stored encrypted, never read back by a page. The history row
+    records that it changed and the new host, never the URL (Slack and Teams
+    URLs carry their secret in the path).
+    """
+    url = url.strip()
+    if url:
+        for validate in WEBHOOK_URL_VALIDATORS:
+            validate(url)
+    with transaction.atomic():
+        current = Organization.objects.select_for_update().get(pk=organization.pk)
+        authorize(actor, "campaigns.change_organization", current)
+        current.webhook_url_ciphertext = encrypt_secret(url)
+        what = f"Webhook URL replaced ({mask_url(url)})" if url else "Webhook URL removed"
+        save_with_history(current, actor=actor, reason=f"{reason}: {what}" if reason else what)
     return current
 
 

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.credentials import CredentialsUnreadable, organization_webhook_url
 from campaigns.models import Alert, Membership, Role
 from campaigns.urlpolicy import OutboundURLRefused, Purpose, guarded_session
 
@@ -122,7 +123,7 @@ def _post_webhook(alert: Alert) -> None:
     # (the organization typed this URL) and refuses redirects.
     with guarded_session(Purpose.WEBHOOK) as session:
         response = session.post(
-            alert.organization.webhook_url,
+            organization_webhook_url(alert.organization),
             json=alert_webhook_payload(alert),
             timeout=WEBHOOK_TIMEOUT,
             allow_redirects=False,
@@ -148,11 +149,13 @@ def alert_notify(*, alert_id: int, force: bool = False) -> Alert:
             _send_emails(alert, recipients)
         except (smtplib.SMTPException, OSError) as exc:
             errors.append(f"e-mail failed ({type(exc).__name__}: {exc})")
-    if alert.organization.webhook_url:
+    if alert.organization.has_webhook:
         try:
             _post_webhook(alert)
         except requests.RequestException as exc:
             errors.append(_webhook_failure(exc))
+        except CredentialsUnreadable:
+            errors.append("webhook URL is unreadable with the current key; enter it again")
     if errors:
         logger.warning("Alert %s: notification incomplete: %s", alert.pk, "; ".join(errors))
     alert.notified_at = timezone.now()

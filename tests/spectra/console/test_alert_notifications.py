@@ -5,6 +5,7 @@ from django.db import transaction
 from django_q.models import OrmQ
 
 from campaigns.models import Alert, AlertKind, Severity
+from campaigns.services.admin_support import organization_set_webhook
 from campaigns.services.alerts import alert_raise
 from campaigns.services.notifications import alert_notify
 
@@ -54,8 +55,7 @@ def test_a_new_alert_emails_the_approvers_and_admins_of_its_organization_only(
 def test_the_webhook_receives_the_alert_as_json_without_its_data(
     alice, emails, webhook, tasks_run_inline, mailoutbox, django_capture_on_commit_callbacks
 ):
-    alice.org.webhook_url = webhook.url
-    alice.org.save(update_fields=["webhook_url"])
+    organization_set_webhook(organization=alice.org, actor=alice.admin, url=webhook.url)
 
     alert, _ = _raise(alice, django_capture_on_commit_callbacks)
 
@@ -76,8 +76,7 @@ def test_a_failing_webhook_is_recorded_and_the_emails_still_go_out(
     alice, emails, webhook, tasks_run_inline, mailoutbox, django_capture_on_commit_callbacks
 ):
     webhook.status = 500
-    alice.org.webhook_url = webhook.url
-    alice.org.save(update_fields=["webhook_url"])
+    organization_set_webhook(organization=alice.org, actor=alice.admin, url=webhook.url)
 
     alert, created = _raise(alice, django_capture_on_commit_callbacks)
 
@@ -92,8 +91,11 @@ def test_an_unreachable_webhook_is_recorded_without_its_secret_url(
     alice, tasks_run_inline, django_capture_on_commit_callbacks
 ):
     # Port 9 (discard): nothing listens there on a test machine.
-    alice.org.webhook_url = "http://127.0.0.1:9/hooks/spectra-secret-token"
-    alice.org.save(update_fields=["webhook_url"])
+    organization_set_webhook(
+        organization=alice.org,
+        actor=alice.admin,
+        url="http://127.0.0.1:9/hooks/spectra-secret-token",
+    )
 
     alert, _ = _raise(alice, django_capture_on_commit_callbacks)
 
@@ -114,8 +116,7 @@ def test_refreshing_an_open_alert_tells_nobody_again(
 def test_the_raiser_only_queues_the_notification(
     alice, emails, webhook, mailoutbox, django_capture_on_commit_callbacks
 ):
-    alice.org.webhook_url = webhook.url
-    alice.org.save(update_fields=["webhook_url"])
+    organization_set_webhook(organization=alice.org, actor=alice.admin, url=webhook.url)
 
     alert, _ = _raise(alice, django_capture_on_commit_callbacks)
 
