@@ -69,4 +69,4 @@ def test_a_webhook_on_an_internal_endpoint_is_a_field_error(alice):
 
     assert response.status_code == 400, response.json()
     assert "private-network address" in response.json()["fields"]["webhook_url"][0]
-    assert Organization.objects.get(pk=alice.org.pk).webhook_url == ""
+    assert Organization.objects.get(pk=alice.org.pk).webhook_url_ciphertext == ""

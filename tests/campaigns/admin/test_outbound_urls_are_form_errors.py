@@ -3,6 +3,7 @@ the reason, and nothing is saved (never a 500)."""
 
 import pytest
 
+from campaigns.credentials import organization_webhook_url
 from campaigns.models import AdAccount, Organization
 from tests.campaigns.admin.conftest import change_url
 
@@ -28,7 +29,7 @@ def _account_form(account, **overrides) -> dict:
 
 
 def _org_form(org, **overrides) -> dict:
-    return {"name": org.name, "slug": org.slug, "webhook_url": org.webhook_url} | overrides
+    return {"name": org.name, "slug": org.slug, "new_webhook_url": ""} | overrides
 
 
 @pytest.mark.parametrize(
@@ -71,20 +72,20 @@ def test_a_webhook_on_the_private_network_is_a_form_error(client, alice):
     client.force_login(alice.admin)
 
     response = client.post(
-        change_url(alice.org), _org_form(alice.org, webhook_url="http://10.0.0.5/reset")
+        change_url(alice.org), _org_form(alice.org, new_webhook_url="http://10.0.0.5/reset")
     )
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
-    assert "private-network address" in errors["webhook_url"][0]
-    assert Organization.objects.get(pk=alice.org.pk).webhook_url == ""
+    assert "private-network address" in errors["new_webhook_url"][0]
+    assert Organization.objects.get(pk=alice.org.pk).webhook_url_ciphertext == ""
 
 
 def test_a_slack_webhook_is_saved(client, alice):
     client.force_login(alice.admin)
     url = "https://hooks.slack.com/services/T0/B0/secret"
 
-    response = client.post(change_url(alice.org), _org_form(alice.org, webhook_url=url))
+    response = client.post(change_url(alice.org), _org_form(alice.org, new_webhook_url=url))
 
     assert response.status_code == 302
-    assert Organization.objects.get(pk=alice.org.pk).webhook_url == url
+    assert organization_webhook_url(Organization.objects.get(pk=alice.org.pk)) == url

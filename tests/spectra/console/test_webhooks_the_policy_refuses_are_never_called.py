@@ -4,7 +4,8 @@ listens there (so the webhook cannot be used as a port scanner)."""
 
 import pytest
 
-from campaigns.models import AlertKind, Severity
+from campaigns.credentials import encrypt_secret
+from campaigns.models import AlertKind, Organization, Severity
 from campaigns.services.alerts import alert_raise
 from tests.campaigns.outbound_support import fake_dns, record_connections
 
@@ -20,8 +21,7 @@ def production_like(settings):
 def _notify(tenant, capture, url):
     # Saved behind the validators' back: a URL from before the policy, or a name
     # that resolved elsewhere when it was saved.
-    tenant.org.webhook_url = url
-    tenant.org.save(update_fields=["webhook_url"])
+    Organization.objects.filter(pk=tenant.org.pk).update(webhook_url_ciphertext=encrypt_secret(url))
     with capture(execute=True):
         alert, _ = alert_raise(
             organization_id=tenant.org.pk,
