@@ -186,3 +186,89 @@ def requires_approval(*, risk: str, autonomy: str, limits: PolicyLimits) -> bool
     if autonomy == Autonomy.AUTO_LOW_RISK:
         return risk != Risk.LOW
     return risk == Risk.HIGH  # autonomous: everything within guardrails but pauses
+
+
+# --- change sets: a reallocation's total kept to the cent -------------------------
+
+CENT = Decimal("0.01")
+
+
+def budget_bounds(
+    *,
+    current: Decimal,
+    limits: PolicyLimits,
+    max_daily_spend: Decimal | None,
+    quantum: Decimal = CENT,
+) -> tuple[Decimal, Decimal]:
+    """The lowest and highest daily budget `check_budget` allows from `current`, in steps
+    of `quantum` (the currency's minor unit).
+
+    Rounded inwards, so every value in the range passes `check_budget`.
+    """
+    step_down = (current * (1 - limits.max_budget_decrease_pct / 100)).quantize(
+        quantum, rounding="ROUND_CEILING"
+    )
+    lower = min(current, max(step_down, limits.budget_floor))
+    upper = (current * (1 + limits.max_budget_increase_pct / 100)).quantize(
+        quantum, rounding="ROUND_FLOOR"
+    )
+    if max_daily_spend is not None:
+        upper = min(upper, max_daily_spend)
+        lower = min(lower, upper)
+    return lower, upper
+
+
+@dataclass(frozen=True)
+class Rebalance:
+    """The other legs' new values (same order as given), or why none fits."""
+
+    values: list[Decimal] | None
+    detail: str = ""
+
+
+def rebalance_legs(
+    *,
+    proposed: list[Decimal],
+    bounds: list[tuple[Decimal, Decimal]],
+    target_total: Decimal,
+    quantum: Decimal = CENT,
+) -> Rebalance:
+    """Move the legs' `proposed` values, within their `bounds`, so they sum to `target_total`.
+
+    The shift is shared in proportion to each leg's room in the direction it must
+    move, then rounded to `quantum` (the currency's minor unit) with a
+    largest-remainder step, so the total matches exactly and no leg leaves its
+    bounds.
+    """
+
+    def floor(value: Decimal) -> int:
+        return int((value / quantum).to_integral_value("ROUND_FLOOR"))
+
+    def ceil(value: Decimal) -> int:
+        return int((value / quantum).to_integral_value("ROUND_CEILING"))
+
+    units = [floor(p) for p in proposed]
+    shift = floor(target_total) - sum(units)
+    if shift == 0:
+        return Rebalance(list(proposed))
+    up = shift > 0
+    room = [
+        max(floor(hi) - u, 0) if up else max(u - ceil(lo), 0)
+        for u, (lo, hi) in zip(units, bounds, strict=True)
+    ]
+    need, available = abs(shift), sum(room)
+    if available < need:
+        direction = "raised" if up else "lowered"
+        return Rebalance(
+            None,
+            f"the other legs can be {direction} by at most {available * quantum} in "
+            f"total within their caps and floors, and {need * quantum} is needed",
+        )
+    # Largest remainder: floor each proportional share, then one unit each to the
+    # largest fractions (ties to the earlier leg) until the shift is met exactly.
+    shares = [need * r // available for r in room]
+    fractions = [need * r % available for r in room]
+    for i in sorted(range(len(room)), key=lambda i: -fractions[i])[: need - sum(shares)]:
+        shares[i] += 1
+    sign = 1 if up else -1
+    return Rebalance([(u + sign * s) * quantum for u, s in zip(units, shares, strict=True)])

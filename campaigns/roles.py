@@ -21,6 +21,7 @@ _MODELS = [
     "recommendation",
     "alert",
     "budgetpool",
+    "changeset",
 ]
 _OPTIMIZER_MODELS = ["optimizationrun", "seasonalevent"]
 _EXECUTOR_MODELS = ["executionlog", "circuitbreaker", "apiquotausage"]

@@ -25,6 +25,7 @@ from campaigns.models import (
     CampaignStatus,
     DailyMetric,
 )
+from campaigns.money import MINOR_UNITS
 from optimizer.frame import MetricFrame
 from optimizer.inputs import (
     AccountInputs,
@@ -37,7 +38,6 @@ from optimizer.models import SeasonalEvent
 
 CAMPAIGN_DAYS = 35  # the two-week view, plus history for lag and seasonality estimates
 AD_GROUP_DAYS = 7  # bids judge the last complete week
-MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "KWD": 3, "BHD": 3}
 _SUMS = {
     "impressions": "impressions",
     "clicks": "clicks",

@@ -7,6 +7,7 @@ from campaigns.actors import system_user
 from campaigns.guardrails import limits_of, requires_approval
 from campaigns.models import AdAccount, Recommendation, RecommendationStatus, Risk
 from campaigns.selectors import policy_for_account
+from campaigns.services.change_sets import change_sets_mark_approved
 from campaigns.services.recommendations import recommendations_expire_bulk
 
 R = RecommendationStatus
@@ -60,6 +61,16 @@ def recommendations_approve_by_policy(*, account: AdAccount, now=None) -> int:
             default_user=actor,
             default_change_reason=note,
             default_date=now,
+        )
+        # A change set's legs share one risk and approval requirement, so its legs
+        # were approved together; the set's own decision moves with them.
+        change_sets_mark_approved(
+            ids=Recommendation.objects.filter(pk__in=ids, status=R.APPROVED, decided_at=now)
+            .exclude(change_set=None)
+            .values_list("change_set_id", flat=True),
+            actor=actor,
+            note=note,
+            now=now,
         )
     return moved
 

@@ -17,7 +17,7 @@ from campaigns.models import (
     RecommendationStatus,
     Risk,
 )
-from campaigns.services.history import chunks
+from campaigns.services.history import chunks, copy_to_history
 
 R = RecommendationStatus
 CS = ChangeSetStatus
@@ -103,3 +103,19 @@ def change_sets_expire_with_legs(*, leg_ids: list[int], actor, reason: str, now=
                 default_date=now,
             )
     return len(others)
+
+
+def change_sets_mark_approved(*, ids, actor, note: str, now) -> int:
+    """The sets whose legs were all just approved (by policy) are approved too."""
+    ids = list(set(ids))
+    open_legs = Recommendation.objects.filter(change_set_id__in=ids, status=R.PROPOSED)
+    ids = list(
+        ChangeSet.objects.filter(pk__in=ids, status=CS.PROPOSED)
+        .exclude(pk__in=open_legs.values("change_set_id"))
+        .values_list("pk", flat=True)
+    )
+    ChangeSet.objects.filter(pk__in=ids).update(
+        status=CS.APPROVED, decided_by=actor, decided_at=now, decision_note=note, updated_at=now
+    )
+    copy_to_history(ChangeSet, ids, actor=actor, reason=note, when=now)
+    return len(ids)

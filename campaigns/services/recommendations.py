@@ -37,11 +37,24 @@ def _current(recommendation: Recommendation) -> Recommendation:
     )
 
 
+def leg_refusal(change_set_id: int, transition: str) -> str:
+    """Why one leg of a change set cannot be approved or rejected on its own."""
+    return (
+        f"This change is one leg of reallocation #{change_set_id}: {transition} the change set "
+        "as a whole (or edit this leg's value and Spectra re-balances the others), so the "
+        "pool's total holds."
+    )
+
+
 def _decide(recommendation, *, actor, transition, permission, note, reason):
     authorize(actor, permission, recommendation)
     with transaction.atomic():
         current = _current(recommendation)
         authorize(actor, permission, current)  # the stored row decides, not the copy given
+        if current.change_set_id is not None:
+            raise TransitionRefused(
+                leg_refusal(current.change_set_id, transition), current=current.status
+            )
         if (
             transition == "approve"
             and current.status == R.PROPOSED
@@ -163,15 +176,17 @@ def recommendations_decide_bulk(
             rows = (
                 Recommendation.objects.select_for_update(of=("self",))
                 .filter(pk__in=chunk)
-                .values_list("pk", "status", "expires_at", "account__organization_id")
+                .values_list(
+                    "pk", "status", "expires_at", "account__organization_id", "change_set_id"
+                )
             )
-            stored.update({pk: (status, expires, org) for pk, status, expires, org in rows})
+            stored.update({pk: rest for pk, *rest in rows})
         deciding, expiring = [], []
         for pk, rec in given.items():
             if pk not in stored:
                 outcome.refused.append((rec, "It no longer exists."))
                 continue
-            status, expires_at, org_id = stored[pk]
+            status, expires_at, org_id, change_set_id = stored[pk]
             if org_id not in may_decide:
                 # The stored row's organization decides, not the copy given.
                 may_decide[org_id] = user_can(actor, permission, Organization(pk=org_id))
@@ -179,6 +194,8 @@ def recommendations_decide_bulk(
                 outcome.refused.append(
                     (rec, f"{actor} may not {transition} recommendations in this organization.")
                 )
+            elif change_set_id is not None:
+                outcome.refused.append((rec, leg_refusal(change_set_id, transition)))
             elif status not in sources:
                 outcome.refused.append(
                     (
@@ -200,7 +217,7 @@ def recommendations_decide_bulk(
                 deciding.append(pk)
         if expiring:
             expire_sources, expired = _fsm_edge("expire")
-            _move_bulk(
+            recommendations_move_bulk(
                 expiring,
                 sources=expire_sources,
                 target=expired,
@@ -209,7 +226,7 @@ def recommendations_decide_bulk(
                 reason="Expired before it was approved",
             )
         if deciding:
-            outcome.done = _move_bulk(
+            outcome.done = recommendations_move_bulk(
                 deciding,
                 sources=sources,
                 target=target,
@@ -229,8 +246,14 @@ def recommendations_decide_bulk(
     return outcome
 
 
-def _move_bulk(ids, *, sources, target, now, actor, reason, **fields) -> list[Recommendation]:
-    """Move `ids` still in `sources` to `target` and write one history row each."""
+def recommendations_move_bulk(
+    ids, *, sources, target, now, actor, reason, **fields
+) -> list[Recommendation]:
+    """Move `ids` still in `sources` to `target` and write one history row each.
+
+    No checks: the caller has locked the rows and decided (the bulk decision
+    above, a change set's decision).
+    """
     for chunk in chunks(ids):
         Recommendation.objects.filter(pk__in=chunk, status__in=sources).update(
             status=target, updated_at=now, **fields
