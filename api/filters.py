@@ -13,6 +13,7 @@ from campaigns.models import (
     Alert,
     Audience,
     Campaign,
+    ChangeSet,
     DailyMetric,
     GuardrailPolicy,
     Organization,
@@ -65,9 +66,10 @@ DailyMetricFilter = filterset(
 OptimizationRunFilter = filterset(OptimizationRun, ids=["account"], fields=["status", "as_of"])
 RecommendationFilter = filterset(
     Recommendation,
-    ids=["account", "campaign", "ad_group", "audience", "run", "rollback_of"],
+    ids=["account", "campaign", "ad_group", "audience", "run", "rollback_of", "change_set"],
     fields=["status", "kind", "source", "risk", "requires_approval"],
 )
+ChangeSetFilter = filterset(ChangeSet, ids=["account", "pool", "run"], fields=["status"])
 ExecutionFilter = filterset(
     ExecutionLog, ids=["account", "recommendation"], fields=["outcome", "mode"]
 )

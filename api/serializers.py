@@ -23,6 +23,7 @@ from campaigns.models import (
     Alert,
     Audience,
     Campaign,
+    ChangeSet,
     DailyMetric,
     ExecutionMode,
     ExecutionSwitch,
@@ -339,6 +340,7 @@ class RecommendationSerializer(ModelSerializer):
             "decision_note",
             "expires_at",
             "run",
+            "change_set",
             "rollback_of",
             "attempts",
             "executed_at",
@@ -372,6 +374,43 @@ class ProposalSerializer(StrictInputMixin, serializers.Serializer):
 
 
 class DecisionSerializer(StrictInputMixin, serializers.Serializer):
+    note = serializers.CharField(required=False, default="", max_length=2000)
+
+
+class ChangeSetSerializer(ModelSerializer):
+    """A reallocation with its legs: decided as a whole, its total kept to the cent."""
+
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    legs = RecommendationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ChangeSet
+        fields = [
+            "id",
+            "account",
+            "pool",
+            "run",
+            "status",
+            "total_before",
+            "total_after",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "legs",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class LegEditSerializer(StrictInputMixin, serializers.Serializer):
+    leg = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    proposed_value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0")
+    )
     note = serializers.CharField(required=False, default="", max_length=2000)
 
 

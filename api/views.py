@@ -2,6 +2,7 @@
 live there); every write calls the same service the admin calls."""
 
 from django.db import transaction
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -18,6 +19,7 @@ from campaigns.models import (
     Alert,
     Audience,
     Campaign,
+    ChangeSet,
     DailyMetric,
     ExecutionSwitch,
     GuardrailPolicy,
@@ -38,6 +40,11 @@ from campaigns.services.admin_support import (
     organization_set_webhook,
 )
 from campaigns.services.campaigns import campaign_transition, campaign_update_limits
+from campaigns.services.change_set_decisions import (
+    change_set_approve,
+    change_set_edit_leg,
+    change_set_reject,
+)
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.proposals import recommendation_propose
 from campaigns.services.quotas import account_create_within_quota
@@ -364,6 +371,68 @@ class RecommendationViewSet(ReadOnlyResource, mixins.CreateModelMixin):
         return Response(
             serializers.RecommendationSerializer(created).data, status=status.HTTP_201_CREATED
         )
+
+
+CHANGE_SET_RESPONSES = {200: serializers.ChangeSetSerializer}
+
+
+class ChangeSetViewSet(ReadOnlyResource):
+    """Reallocations: the budget changes of one pool, with their legs. Approvers approve
+    or reject a set as a whole (a leg alone answers 409), or edit one leg and Spectra
+    re-balances the others to keep the total (422 naming the rule when none fits)."""
+
+    queryset = (
+        ChangeSet.objects.select_related("decided_by")
+        .prefetch_related(
+            Prefetch("legs", queryset=Recommendation.objects.select_related("decided_by"))
+        )
+        .order_by("-id")
+    )
+    serializer_class = serializers.ChangeSetSerializer
+    filterset_class = filters.ChangeSetFilter
+    ordering_fields = ["id", "created_at", "updated_at", "status"]
+    permissions_by_action = _read(ChangeSet) | {
+        "approve": "campaigns.approve_recommendation",
+        "reject": "campaigns.reject_recommendation",
+        "edit_leg": "campaigns.change_recommendation",
+    }
+
+    def _answer(self, change_set):
+        return Response(
+            serializers.ChangeSetSerializer(self.get_queryset().get(pk=change_set.pk)).data
+        )
+
+    @extend_schema(request=serializers.DecisionSerializer, responses=CHANGE_SET_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve every leg of the reallocation together."""
+        note = _valid(serializers.DecisionSerializer, request)["note"]
+        return self._answer(
+            change_set_approve(change_set=self.get_object(), actor=request.user, note=note)
+        )
+
+    @extend_schema(request=serializers.DecisionSerializer, responses=CHANGE_SET_RESPONSES)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject the reallocation as a whole; `note` (why) is required."""
+        note = _valid(serializers.DecisionSerializer, request)["note"]
+        return self._answer(
+            change_set_reject(change_set=self.get_object(), actor=request.user, note=note)
+        )
+
+    @extend_schema(request=serializers.LegEditSerializer, responses=CHANGE_SET_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="edit-leg")
+    def edit_leg(self, request, pk=None):
+        """Set one leg's budget; the other legs are re-balanced so the total stays exact."""
+        change_set = self.get_object()
+        data = _valid(serializers.LegEditSerializer, request)
+        leg = change_set.legs.filter(pk=data["leg"]).first()
+        if leg is None:
+            raise ServiceError(f"Change set #{change_set.pk} has no leg #{data['leg']}.")
+        change_set_edit_leg(
+            leg=leg, proposed_value=data["proposed_value"], actor=request.user, note=data["note"]
+        )
+        return self._answer(change_set)
 
 
 class ExecutionViewSet(ReadOnlyResource):

@@ -7,10 +7,20 @@ from campaigns.admin import (
     accounts,
     alerts,
     campaigns,
+    change_sets,
     metrics,
     recommendations,
     switches,
     tenancy,
 )
 
-__all__ = ["accounts", "alerts", "campaigns", "metrics", "recommendations", "switches", "tenancy"]
+__all__ = [
+    "accounts",
+    "alerts",
+    "campaigns",
+    "change_sets",
+    "metrics",
+    "recommendations",
+    "switches",
+    "tenancy",
+]

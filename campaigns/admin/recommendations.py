@@ -26,7 +26,15 @@ from campaigns.admin.display import (
 from campaigns.admin.filters import account_filter
 from campaigns.admin.rollback import RecommendationRollbackMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
-from campaigns.models import DailyMetric, Recommendation, RecommendationKind, RecommendationStatus
+from campaigns.models import (
+    ChangeSet,
+    ChangeSetStatus,
+    DailyMetric,
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
+)
+from campaigns.selectors import scoped
 from campaigns.services.errors import ServiceError
 from campaigns.services.recommendations import (
     recommendation_approve,
@@ -158,6 +166,7 @@ class RecommendationAdmin(
         "risk",
         "requires_approval",
         "status_display",
+        "change_set_link",
         "created_at",
     ]
     list_filter = [
@@ -187,6 +196,7 @@ class RecommendationAdmin(
                     "account",
                     "campaign",
                     "run",
+                    "change_set_link",
                     "ad_group",
                     "audience",
                     "kind",
@@ -236,6 +246,16 @@ class RecommendationAdmin(
     def change(self, obj):
         return describe_change(obj)
 
+    @admin.display(description="change set")
+    def change_set_link(self, obj):
+        # A leg is decided with its set; the link leads there.
+        if obj.change_set_id is None:
+            return "—"
+        url = reverse(
+            f"{self.admin_site.name}:campaigns_changeset_change", args=[obj.change_set_id]
+        )
+        return format_html('<a href="{}">reallocation #{}</a>', url, obj.change_set_id)
+
     @admin.display(description="confidence", ordering="confidence")
     def confidence_display(self, obj):
         return "—" if obj.confidence is None else f"{obj.confidence * 100:.0f} %"
@@ -279,13 +299,31 @@ class RecommendationAdmin(
         ]
 
     def queue_view(self, request):
-        """The approval queue: this list narrowed to what awaits a decision."""
+        """The approval queue: single changes awaiting a decision here, and a link to the
+        reallocations, which are decided one row per change set with their legs inside."""
+        sets = scoped(ChangeSet.objects.filter(status=ChangeSetStatus.PROPOSED), request.user)
+        waiting = sets.count()
+        if waiting:
+            sets_url = reverse(f"{self.admin_site.name}:campaigns_changeset_changelist")
+            self.message_user(
+                request,
+                format_html(
+                    '{} reallocation(s) await a decision as a whole: <a href="{}?status__exact={}">'
+                    "the change-set queue</a>.",
+                    waiting,
+                    sets_url,
+                    ChangeSetStatus.PROPOSED,
+                ),
+                messages.INFO,
+            )
         url = reverse(f"{self.admin_site.name}:campaigns_recommendation_changelist")
-        return redirect(f"{url}?status__exact={PENDING}")
+        return redirect(f"{url}?status__exact={PENDING}&change_set__isnull=True")
 
     # --- state buttons -------------------------------------------------------
 
     def may_take(self, request, obj, name):
+        if obj.change_set_id is not None and name in ("approve", "reject"):
+            return False  # decided with its change set, on the set's page
         perm = TRANSITION_PERMISSIONS.get(name)
         return perm is not None and request.user.has_perm(perm, obj)
 

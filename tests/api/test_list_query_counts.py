@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns.models import Alert, DailyMetric, GuardrailPolicy, Membership, Role
+from campaigns.models import Alert, ChangeSet, DailyMetric, GuardrailPolicy, Membership, Role
 from executors.models import ExecutionLog
 from optimizer.models import OptimizationRun
 from tests.api.helpers import client_for
@@ -38,6 +38,7 @@ QUERIES = {
     "metrics": 11,
     "optimization-runs": 11,
     "recommendations": 11,
+    "change-sets": 12,  # one more: the legs, prefetched for the whole page
     "executions": 11,
     "alerts": 11,
     "policies": 11,
@@ -64,6 +65,8 @@ def _populate(tenant, n: int, start: int = 0) -> None:
             window_end=date(2025, 12, 31),
         )
         rec = make_recommendation(campaign, decided_by=tenant.approver)
+        change_set = ChangeSet.objects.create(account=account, total_before=1, total_after=1)
+        make_recommendation(campaign, change_set=change_set, decided_by=tenant.approver)
         ExecutionLog.objects.create(
             recommendation=rec,
             account=account,

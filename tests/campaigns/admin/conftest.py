@@ -13,6 +13,7 @@ from campaigns.models import (
     Alert,
     AlertKind,
     BudgetPool,
+    ChangeSet,
     DailyMetric,
     GuardrailPolicy,
     QuarantinedRow,
@@ -35,6 +36,7 @@ TENANT_ROWS = {
     "quarantinedrow": "quarantined_row",
     "guardrailpolicy": "policy",
     "recommendation": "recommendation",
+    "changeset": "change_set",
     "alert": "alert",
 }
 # Models recorded by simple-history; the others show Django's own change log.
@@ -48,6 +50,7 @@ VERSIONED = {
     "audience",
     "guardrailpolicy",
     "recommendation",
+    "changeset",
 }
 
 
@@ -82,6 +85,10 @@ def populate(tenant, name: str):
         payload={"clicks": 50, "impressions": 10, "owner": name},
     )
     tenant.policy = GuardrailPolicy.objects.create(organization=tenant.org)
+    # A set without legs: the legs' campaigns would be extra rows of other models.
+    tenant.change_set = ChangeSet.objects.create(
+        account=tenant.account, total_before=Decimal("10000"), total_after=Decimal("10000")
+    )
     tenant.alert = Alert.objects.create(
         organization=tenant.org,
         account=tenant.account,

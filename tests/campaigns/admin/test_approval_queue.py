@@ -11,7 +11,8 @@ from tests.campaigns.admin.conftest import changelist_url
 from tests.factories import make_account, make_ad_group, make_campaign, make_recommendation
 
 R = RecommendationStatus
-QUEUE = changelist_url("recommendation") + "?status__exact=proposed"
+# Legs of a reallocation wait in the change-set queue, one row per set.
+QUEUE = changelist_url("recommendation") + "?status__exact=proposed&change_set__isnull=True"
 
 
 def _listed(response) -> list[int]:

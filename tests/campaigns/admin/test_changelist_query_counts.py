@@ -21,6 +21,7 @@ from campaigns.models import (
     SyncRun,
 )
 from tests.campaigns.admin.conftest import TENANT_ROWS, changelist_url
+from tests.campaigns.change_sets import make_change_set
 from tests.factories import (
     make_account,
     make_ad_group,
@@ -48,7 +49,8 @@ BUDGET = {
     "membership": 9,
     "organization": 8,
     "quarantinedrow": 9,
-    "recommendation": 10,  # capped count: the filtered count, never the full one
+    "recommendation": 10,
+    "changeset": 12,  # capped count: the filtered count, never the full one
     "syncrun": 11,  # date hierarchy
 }
 
@@ -100,6 +102,8 @@ def _more(model_name: str, t) -> None:
         )
     elif model_name == "guardrailpolicy":
         GuardrailPolicy.objects.create(organization=t.org, account=make_account(t.org))
+    elif model_name == "changeset":
+        make_change_set(t)
     elif model_name == "alert":
         campaign = make_campaign(make_account(t.org))
         Alert.objects.create(
