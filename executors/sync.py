@@ -35,7 +35,7 @@ from campaigns.models import (
     SyncStatus,
 )
 from campaigns.services.campaigns import campaign_transition
-from executors.clients.errors import PlatformError, error_summary
+from executors.clients.errors import PlatformError, error_summary, shown_text
 from executors.clients.factory import client_for
 from executors.metric_upsert import upsert_metrics
 from executors.sync_rows import (
@@ -60,6 +60,9 @@ class Quarantine:
     rows: dict[tuple[str, str], QuarantinedRow] = field(default_factory=dict)
 
     def add(self, kind: str, record: dict, reason: str) -> None:
+        # The reason quotes the platform's value and viewers read it: bounded and
+        # redacted like any platform text (the payload keeps the row whole).
+        reason = shown_text(reason)
         payload = _json_safe(record.get("raw", record))
         canonical = json.dumps(payload, sort_keys=True, default=str)
         fingerprint = hashlib.sha256(f"{reason}|{canonical}".encode()).hexdigest()
