@@ -19,12 +19,14 @@ _MAX_BODY_DEPTH = 12
 # shorter, or have no digit, or are split by '/', '.' or ':').
 _NAMED_SHAPES = re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*|\bya29\.[\w.-]+|\b1//[\w-]+")
 _LONG_RUN = re.compile(r"[\w-]{32,}")
+# Request ids and idempotency keys are UUIDs: what support asks for, no credential.
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 def _opaque(match: re.Match) -> str:
     run = match.group(0)
     looks_random = any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
-    return REDACTED if looks_random else run
+    return REDACTED if looks_random and not _UUID.fullmatch(run) else run
 
 
 def shown_text(text, limit: int = MAX_SUMMARY_CHARS) -> str:
@@ -67,16 +69,6 @@ def error_summary(exc: BaseException) -> str:
             f"{message} [{exc.code}]" if exc.code and exc.code not in message else message
         )
     return shown_text(f"{type(exc).__name__}: {exc}")
-
-
-def error_record(exc: BaseException) -> dict:
-    """`error_summary` as a small JSON object, for where a platform answer is stored
-    (an execution log's response) in place of the platform's own body."""
-    return {
-        "status": getattr(exc, "status", None),
-        "code": shown_text(getattr(exc, "code", "") or "", 100),
-        "error": error_summary(exc),
-    }
 
 
 class PlatformError(Exception):

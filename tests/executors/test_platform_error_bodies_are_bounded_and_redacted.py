@@ -99,3 +99,13 @@ def test_the_breakers_last_error_is_bounded_and_redacted(alice):
     last_error = CircuitBreaker.objects.get(account=alice.account).last_error
     assert len(last_error) <= 500
     _assert_shown_safely(last_error)
+
+
+def test_the_summary_keeps_what_a_person_acts_on():
+    words = (
+        "Google Ads refused POST https://googleads.googleapis.com/v17/customers/1234567890/"
+        "campaignBudgets:mutate (400 mutateError.OPERATION_NOT_PERMITTED_FOR_CONTEXT): "
+        "request 3f2a9c1e-1b2c-4d5e-8f90-123456789abc"
+    )
+
+    assert str(PlatformError(words, status=400)) == words
