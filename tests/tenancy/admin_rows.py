@@ -14,6 +14,7 @@ from api.services import token_create
 from campaigns.models import (
     Alert,
     BudgetPool,
+    ChangeSet,
     DailyMetric,
     GuardrailPolicy,
     QuarantinedRow,
@@ -21,6 +22,7 @@ from campaigns.models import (
 )
 from executors.models import ApiQuotaUsage, CircuitBreaker, ExecutionLog
 from optimizer.models import OptimizationRun, SeasonalEvent
+from tests.factories import make_recommendation
 
 _day = iter(range(1, 10_000))
 
@@ -37,6 +39,15 @@ def _spectra_model(name):
 
 def _token(user, name):
     return token_create(user=user, name=name, actor=user)[0]
+
+
+def _change_set(tenant):
+    """A proposed reallocation with one leg on the tenant's campaign."""
+    change_set = ChangeSet.objects.create(
+        account=tenant.account, total_before=5000, total_after=5000, reason=f"{_name(tenant)}"
+    )
+    make_recommendation(tenant.campaign, change_set=change_set)
+    return change_set
 
 
 BUILDERS = {
@@ -57,6 +68,7 @@ BUILDERS = {
         kind="sync_failed",
         title=f"{_name(t)} alert",
     ),
+    "campaigns.ChangeSet": lambda t: _change_set(t),
     "campaigns.BudgetPool": lambda t: BudgetPool.objects.create(
         account=t.account, name=f"{_name(t)} pool"
     ),

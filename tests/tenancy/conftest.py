@@ -9,7 +9,13 @@ from django.apps import apps
 from django.core import serializers
 from django.utils import timezone
 
-from campaigns.models import Alert, DailyMetric, GuardrailPolicy, RecommendationStatus
+from campaigns.models import (
+    Alert,
+    ChangeSet,
+    DailyMetric,
+    GuardrailPolicy,
+    RecommendationStatus,
+)
 from executors.models import ExecutionLog
 from optimizer.models import OptimizationRun
 from tests.factories import make_recommendation
@@ -45,6 +51,10 @@ def victim(alice):
         organization=alice.org, account=alice.account, kind="sync_failed", title="alice alert"
     )
     policy = GuardrailPolicy.objects.create(organization=alice.org)
+    change_set = ChangeSet.objects.create(
+        account=alice.account, run=run, total_before=5000, total_after=5000
+    )
+    make_recommendation(alice.campaign, change_set=change_set)
     return SimpleNamespace(
         **vars(alice),
         metric=metric,
@@ -53,6 +63,7 @@ def victim(alice):
         execution=execution,
         alert=alert,
         policy=policy,
+        change_set=change_set,
     )
 
 

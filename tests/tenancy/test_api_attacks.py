@@ -24,6 +24,7 @@ TARGET = {
     "metrics": "metric",
     "optimization-runs": "run",
     "recommendations": "recommendation",
+    "change-sets": "change_set",
     "executions": "execution",
     "alerts": "alert",
     "policies": "policy",
@@ -39,6 +40,8 @@ FK_FILTERS = {
     "run": "run",
     "rollback_of": "executed",
     "budget_pool": None,
+    "pool": None,
+    "change_set": "change_set",
 }
 # A body each write would accept, so only tenancy can stop it.
 BODIES = {
@@ -53,6 +56,7 @@ BODIES = {
     "reject": {"note": "x"},
     "requeue": {"note": "x"},
     "acknowledge": {},
+    "edit_leg": {"leg": 1, "proposed_value": "5000.00", "note": "x"},
 }
 ENDPOINTS = [(prefix, viewset) for prefix, viewset, _ in router.registry]
 NOT_FOUND = {"code": "not_found", "message": "Not found, or not yours to see."}
