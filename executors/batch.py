@@ -17,7 +17,7 @@ execution. Rollbacks and non-budget kinds take the single path.
 
 from collections import deque
 from concurrent.futures import wait
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -38,7 +38,12 @@ from campaigns.models import (
 )
 from campaigns.selectors import policy_for_account
 from campaigns.services.history import copy_to_history
-from campaigns.services.recommendations import recommendation_block
+from campaigns.services.recommendations import (
+    recommendation_block,
+    recommendations_expire_waiting,
+    recommendations_hold,
+    recommendations_wait_bulk,
+)
 from campaigns.switches import writes_allowed
 from executors.checks import executed_today, execution_checks
 from executors.clients.errors import PlatformError
@@ -49,8 +54,10 @@ from executors.execute import (
     _failed,
     _log,
     execute_recommendation,
+    just_written,
 )
 from executors.models import ExecutionLog, ExecutionOutcome
+from executors.outcomes import not_before
 from executors.resilience import (
     PacedCapacity,
     QuotaExhausted,
@@ -105,9 +112,11 @@ def _take_turns(account, now, token, limit) -> list[Recommendation]:
     """Mark up to `limit` free APPROVED budget changes with `token`, in one conditional
     UPDATE: racing workers split them, never share one."""
     free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    due = Q(not_before__isnull=True) | Q(not_before__lte=now)
     oldest = (
         Recommendation.objects.filter(
             free,
+            due,
             account=account,
             status=R.APPROVED,
             kind=RecommendationKind.BUDGET,
@@ -221,6 +230,7 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
         current = writer.read_budgets([r.campaign.external_id for r in go])
     except PlatformError as exc:
         breaker_record_failure(account, str(exc))
+        _hold(account, go, f"could not read the current budgets: {exc}")
         return counts
     # The platform answered. If this read was the half-open probe, that closes the
     # breaker — without it the batch's own writes below were refused by the probe
@@ -229,6 +239,11 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
     claimable = []
     for rec in go:
         platform_value = current.get(rec.campaign.external_id)
+        if rec.attempts and platform_value == rec.proposed_value:
+            continue  # an earlier attempt landed: the single path reconciles it
+        if platform_value != rec.current_value and just_written(rec, platform_value):
+            _hold(account, [rec], "the platform's reads have not caught up with a recent write")
+            continue
         if platform_value != rec.current_value:
             detail = (
                 f"the platform shows {platform_value}, the proposal was based on "
@@ -281,6 +296,15 @@ def _not_now(account, recs, *, operations, mutate, breaker=True) -> bool:
                 breaker_release_probe(account)  # nothing was tested: the next call probes
     if not detail:
         return False
+    _hold(account, recs, detail, until=getattr(decision, "retry_at", None) if breaker else None)
+    return True
+
+
+def _hold(account, recs, detail, until=None) -> None:
+    """Leave `recs` APPROVED until `until` (or a short wait), with a log row each."""
+    recommendations_hold(
+        ids=[r.pk for r in recs], not_before=until or not_before(timezone.now()), detail=detail
+    )
     ExecutionLog.objects.bulk_create(
         [
             ExecutionLog(
@@ -299,7 +323,6 @@ def _not_now(account, recs, *, operations, mutate, breaker=True) -> bool:
         ],
         batch_size=2000,
     )
-    return True
 
 
 def _send_pipelined(account, recs, actor, token, writer, concurrency, count) -> None:
@@ -405,7 +428,7 @@ def _record(account, claimed, outcomes, actor, count, token) -> None:
                         ExecutionOutcome.SUCCEEDED
                         if error is None
                         else ExecutionOutcome.RETRYING
-                        if attempt < len(outcome.attempts) or outcome.unknown
+                        if attempt < len(outcome.attempts) or outcome.unknown or outcome.retryable
                         else ExecutionOutcome.FAILED
                     ),
                     detail=str(error or "")[:2000],
@@ -423,20 +446,32 @@ def _record(account, claimed, outcomes, actor, count, token) -> None:
         # or refused as our own mistake): a half-open probe this chunk held goes
         # back at once rather than making every other change wait out its lease.
         breaker_release_probe(account)
-    failed = []
+    failed, waiting = [], []
     for rec, outcome in zip(claimed, outcomes, strict=True):
         if outcome.ok:
             continue
-        if outcome.retryable:
+        if outcome.retryable and outcome.sent:
             breaker_record_failure(account, outcome.error)
         if outcome.unknown:
             # It may have landed: left EXECUTING, campaign locked, for recovery to read back.
             count(R.EXECUTING)
+        elif outcome.retryable:
+            # Throttled on every attempt, or never sent: nothing applied, so it waits.
+            waiting.append((rec, outcome))
         else:
             _failed(rec, actor, outcome.error)
             failed.append(rec.campaign_id)
             count(R.FAILED)
-    _unlock(failed, token)
+    if waiting:
+        asked = max((o.retry_after or 0 for _, o in waiting), default=0)
+        recommendations_wait_bulk(
+            ids=[rec.pk for rec, _ in waiting],
+            actor=actor,
+            not_before=not_before(now) + timedelta(seconds=asked),
+            detail=waiting[0][1].error,
+        )
+        count(R.APPROVED, len(waiting))
+    _unlock(failed + [rec.campaign_id for rec, _ in waiting], token)
 
 
 def _finish_succeeded(recs, actor, now) -> None:
@@ -479,10 +514,14 @@ def _finish_succeeded(recs, actor, now) -> None:
 def execute_approved(*, account, actor=None, limit: int | None = None) -> dict[str, int]:
     """Carry out every APPROVED recommendation of an account: budget changes as a batch,
     everything else (and what the batch left) one by one, oldest decision first."""
+    expired = recommendations_expire_waiting(account=account, actor=actor or system_user())
     counts = execute_budget_batch(account=account, actor=actor)
+    if expired:
+        counts[R.EXPIRED] = len(expired)
     now = timezone.now()
     ids = list(
         Recommendation.objects.filter(account=account, status=R.APPROVED)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
         # Rows whose turn another worker holds are its to finish: walking them one by
         # one here would only queue behind its batch and cost it the database.
         .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))

@@ -51,15 +51,14 @@ from campaigns.services.recommendations import (
     recommendation_mark_failed,
     recommendation_mark_rolled_back,
     recommendation_mark_simulated,
+    recommendation_wait,
+    recommendations_hold,
+    rolled_back_by,
 )
 from executors.checks import execution_checks
-from executors.clients.errors import (
-    MalformedResponse,
-    OutcomeUnknown,
-    PlatformError,
-    PlatformUnavailable,
-)
+from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.models import ExecutionLog, ExecutionOutcome
+from executors.outcomes import may_have_landed, not_before, refused_for_now
 from executors.resilience import (
     QuotaExhausted,
     acquire,
@@ -160,6 +159,7 @@ def _take_turn(rec_id: int, now) -> bool:
     return (
         Recommendation.objects.filter(
             Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now),
+            Q(not_before__isnull=True) | Q(not_before__lte=now),
             pk=rec_id,
             status=R.APPROVED,
         ).update(lease_expires_at=now + LEASE)
@@ -220,6 +220,26 @@ def _execute_locked(rec, *, actor, now, client):
         # The platform answered the probe's read: it has recovered. Closing now
         # matters when what follows is not a write (blocked, claimed elsewhere).
         breaker_record_success(rec.account)
+    if rec.attempts and current == expected_after(rec):
+        # An earlier attempt whose answer was lost (or refused for now) did land.
+        if not recommendation_claim(recommendation=rec, actor=actor, lease=LEASE):
+            return _load(rec.pk)
+        _log(
+            rec,
+            action=prepared.action,
+            outcome=ExecutionOutcome.RECONCILED,
+            detail=f"the platform already shows {current}: an earlier attempt was applied",
+        )
+        return finish_executed(
+            _load(rec.pk), actor=actor, detail="applied by an earlier attempt (read back)"
+        )
+    if current != expected_before(rec) and just_written(rec, current):
+        return _hold(
+            rec,
+            prepared,
+            detail=f"the platform still shows {current}, the value before Spectra's last "
+            "write to it: its reads have not caught up yet",
+        )
     if current != expected_before(rec):
         detail = f"the platform shows {current}, the proposal was based on {expected_before(rec)}"
         _log(
@@ -243,6 +263,32 @@ def _applied(writer, rec) -> bool:
         return False
 
 
+def just_written(rec, current) -> bool:
+    """Whether `current` is what the target showed before a change Spectra executed on it
+    within a lease: a read that has not caught up with our own write (platforms are
+    eventually consistent), not a change made outside Spectra."""
+    recent = Recommendation.objects.filter(
+        account_id=rec.account_id,
+        campaign_id=rec.campaign_id,
+        ad_group_id=rec.ad_group_id,
+        audience_id=rec.audience_id,
+        status=R.EXECUTED,
+        executed_at__gte=timezone.now() - LEASE,
+    ).exclude(pk=rec.pk)
+    if rec.kind in (K.BUDGET, K.BID):
+        return recent.filter(kind=rec.kind, current_value=current).exists()
+    return recent.exclude(kind__in=(K.BUDGET, K.BID)).exists()
+
+
+def _hold(rec, prepared, *, detail, until=None):
+    """Leave an APPROVED change waiting (its turn given back) until `until`, logged."""
+    _log(rec, action=prepared.action, outcome=ExecutionOutcome.RETRYING, detail=detail)
+    recommendations_hold(
+        ids=[rec.pk], not_before=until or not_before(timezone.now()), detail=detail
+    )
+    return _load(rec.pk)
+
+
 def _platform_not_ready(rec, prepared) -> tuple[Recommendation | None, bool]:
     """Wait instead of hammering: an open breaker, the rate limit or the day's quota.
 
@@ -253,13 +299,8 @@ def _platform_not_ready(rec, prepared) -> tuple[Recommendation | None, bool]:
     account = rec.account
     decision = breaker_allow(account)
     if not decision.allowed:
-        _log(
-            rec,
-            action=prepared.action,
-            outcome=ExecutionOutcome.RETRYING,
-            detail=f"circuit breaker open: {decision.reason}",
-        )
-        return rec, False
+        detail = f"circuit breaker open: {decision.reason}"
+        return _hold(rec, prepared, detail=detail, until=decision.retry_at), False
     detail = ""
     if not acquire(account, 2, timeout=RATE_WAIT_S):  # a read-back and a write
         detail = "rate limit: no capacity within the wait; next round"
@@ -271,24 +312,21 @@ def _platform_not_ready(rec, prepared) -> tuple[Recommendation | None, bool]:
     if detail:
         if decision.probe:
             breaker_release_probe(account)  # nothing was tested: let the next call probe
-        _log(rec, action=prepared.action, outcome=ExecutionOutcome.RETRYING, detail=detail)
-        return rec, False
+        return _hold(rec, prepared, detail=detail), False
     return None, decision.probe
 
 
 def _fail_before_claim(rec, actor, prepared, exc):
     """The basis could not be read: leave it APPROVED for the next round, logged."""
-    _log(
-        rec,
-        action=prepared.action,
-        outcome=ExecutionOutcome.RETRYING,
-        detail=f"could not read the current value: {exc}",
-    )
-    return rec
+    return _hold(rec, prepared, detail=f"could not read the current value: {exc}")
 
 
-def _write(rec, writer, prepared, *, actor):
-    """Send the write (retrying what can be retried) and finish the recommendation."""
+def _write(rec, writer, prepared, *, actor, confirm=False):
+    """Send the write (retrying what can be retried) and finish the recommendation.
+
+    With `confirm` (recovery), a success is believed only once the platform shows the
+    value: a replayed answer to an old key proves that key was seen, not what runs now.
+    """
     retrying = Retrying(
         retry=retry_if_exception(lambda e: isinstance(e, PlatformError) and e.retryable),
         stop=stop_after_attempt(WRITE_ATTEMPTS),
@@ -323,18 +361,16 @@ def _write(rec, writer, prepared, *, actor):
                         break
                     raise
                 except PlatformError as exc:
-                    uncertain = uncertain or _may_have_landed(exc)
+                    uncertain = uncertain or may_have_landed(exc)
                     if exc.retryable:
                         breaker_record_failure(rec.account, str(exc))
+                    gives_up = not exc.retryable or attempt_no >= WRITE_ATTEMPTS
+                    fails = gives_up and not (uncertain or refused_for_now(exc))
                     _log(
                         rec,
                         action=prepared.action,
                         attempt=attempt_no,
-                        outcome=(
-                            ExecutionOutcome.RETRYING
-                            if exc.retryable and attempt_no < WRITE_ATTEMPTS
-                            else ExecutionOutcome.FAILED
-                        ),
+                        outcome=ExecutionOutcome.FAILED if fails else ExecutionOutcome.RETRYING,
                         request=prepared.describe(),
                         response=exc.body if isinstance(exc.body, dict) else {},
                         detail=str(exc),
@@ -342,6 +378,18 @@ def _write(rec, writer, prepared, *, actor):
                     )
                     raise
     except PlatformError as exc:
+        if uncertain and _applied(writer, rec):
+            # Spectra's rows follow what the platform really runs, not the error.
+            _log(
+                rec,
+                action=prepared.action,
+                attempt=attempt_no,
+                outcome=ExecutionOutcome.RECONCILED,
+                request=prepared.describe(),
+                detail=f"{exc}; the platform shows the change applied",
+            )
+            breaker_record_success(rec.account)
+            return finish_executed(rec, actor=actor, detail="applied (confirmed by reading back)")
         if uncertain:
             # An attempt got no usable answer, so the change may have landed (or may
             # still: a slow request the platform is yet to finish). FAILED would be a
@@ -357,10 +405,30 @@ def _write(rec, writer, prepared, *, actor):
                 detail=f"{exc}; outcome unknown after {attempt_no} attempts: left to recovery",
             )
             return _load(rec.pk)
+        if refused_for_now(exc):
+            # Throttled on every attempt and nothing applied: the approval waits, it is
+            # not lost. FAILED is for refusals a retry cannot fix.
+            return recommendation_wait(
+                recommendation=rec,
+                actor=actor,
+                not_before=not_before(timezone.now(), exc),
+                detail=f"{exc} (after {attempt_no} attempts)",
+            )
         return _failed(rec, actor, str(exc))
     breaker_record_success(rec.account)
     if result is None:  # reconciled by reading back after an unknown outcome
         return finish_executed(rec, actor=actor, detail="applied (confirmed by reading back)")
+    if confirm and not _applied(writer, rec):
+        _log(
+            rec,
+            action=prepared.action,
+            attempt=attempt_no,
+            outcome=ExecutionOutcome.RETRYING,
+            request=prepared.describe(),
+            response=result.response,
+            detail="the platform accepted the write but does not show it yet: left to recovery",
+        )
+        return _load(rec.pk)
     _log(
         rec,
         action=prepared.action,
@@ -371,14 +439,6 @@ def _write(rec, writer, prepared, *, actor):
         latency_ms=result.latency_ms,
     )
     return finish_executed(rec, actor=actor, detail=_summary(result.response))
-
-
-def _may_have_landed(exc: PlatformError) -> bool:
-    """No answer (a timeout, a dropped connection) or an unreadable success: the write
-    may have been applied. A refusal (4xx, 429, 5xx) says it was not."""
-    if isinstance(exc, MalformedResponse):
-        return (exc.status or 0) < 400
-    return isinstance(exc, PlatformUnavailable) and exc.status is None
 
 
 def _summary(response: dict) -> str:
@@ -451,10 +511,10 @@ def finish_executed(rec: Recommendation, *, actor, detail: str) -> Recommendatio
                     actor=actor,
                     reason=f"{reason}: {rec.reason}"[:500],
                 )
-        if rec.rollback_of_id:
-            original = Recommendation.objects.get(pk=rec.rollback_of_id)
-            if original.status == R.EXECUTED:
-                recommendation_mark_rolled_back(recommendation=original, actor=actor, rollback=rec)
+        for original in Recommendation.objects.filter(
+            pk__in=rolled_back_by(rec), status=R.EXECUTED
+        ):
+            recommendation_mark_rolled_back(recommendation=original, actor=actor, rollback=rec)
     return done
 
 
@@ -484,7 +544,7 @@ def reconcile(rec: Recommendation, *, actor, client=None) -> Recommendation:
             detail=f"the platform already shows {current}",
         )
         return finish_executed(rec, actor=actor, detail="reconciled after a worker stopped")
-    return _write(rec, writer, prepared, actor=actor)
+    return _write(rec, writer, prepared, actor=actor, confirm=True)
 
 
 def recover_executions(*, actor=None, now: datetime | None = None) -> int:
@@ -507,12 +567,20 @@ def recover_executions(*, actor=None, now: datetime | None = None) -> int:
         if not taken:
             continue
         rec = _load(rec_id)
+        if rec.campaign_id:
+            # The campaign stays locked as long as its change is in doubt, and no longer
+            # than the change's own lease: nobody takes over a lock of a live recovery.
+            Campaign.objects.filter(pk=rec.campaign_id, status=CampaignStatus.OPTIMIZING).update(
+                lock_expires_at=now + LEASE
+            )
         try:
             reconcile(rec, actor=actor)
         finally:
-            if rec.campaign_id and rec.campaign.status == CampaignStatus.OPTIMIZING:
+            settled = not Recommendation.objects.filter(pk=rec_id, status=R.EXECUTING).exists()
+            campaign = Campaign.objects.filter(pk=rec.campaign_id).first()
+            if settled and campaign is not None and campaign.status == CampaignStatus.OPTIMIZING:
                 campaign_unlock(
-                    campaign=rec.campaign, actor=actor, reason=f"Recovered recommendation #{rec_id}"
+                    campaign=campaign, actor=actor, reason=f"Recovered recommendation #{rec_id}"
                 )
     _release_expired_leases(actor, now)
     return len(stale)
@@ -523,9 +591,10 @@ def _release_expired_leases(actor, now) -> None:
     Recommendation.objects.filter(status=R.APPROVED, lease_expires_at__lt=now).update(
         lease_expires_at=None
     )
+    in_doubt = Recommendation.objects.filter(status=R.EXECUTING).values("campaign_id")
     for campaign in Campaign.objects.filter(
         status=CampaignStatus.OPTIMIZING, lock_expires_at__lt=now
-    ):
+    ).exclude(pk__in=in_doubt):
         campaign_unlock(
             campaign=campaign,
             actor=actor,

@@ -17,6 +17,7 @@ from campaigns.models import AdAccount, Platform, Recommendation, Recommendation
 from executors.clients.adobe import WriteResult
 from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.clients.factory import client_for
+from executors.outcomes import may_have_landed
 
 K = RecommendationKind
 
@@ -221,6 +222,7 @@ class GoogleAdsWriter:
             for outcome in outcomes.values():
                 outcome.attempts.append((None, str(exc), None))
                 outcome.error, outcome.retryable = str(exc), exc.retryable
+                outcome.retry_after = exc.retry_after
             return [outcomes[rec.campaign.external_id] for rec, _ in items]
         latency = int((time.monotonic() - started) * 1000)
         for result in results:
@@ -263,6 +265,8 @@ class BatchOutcome:
     unknown: bool = False  # sent (or not sent) without a usable answer: recovery reads back
     retryable: bool = False
     error: str = ""
+    sent: bool = True  # False: never went out (no capacity, the batch stopped)
+    retry_after: float | None = None  # what the platform asked for, if it throttled
 
 
 def _adobe_send_one(writer, prepared, key, attempts, pace=None) -> BatchOutcome:
@@ -272,8 +276,6 @@ def _adobe_send_one(writer, prepared, key, attempts, pace=None) -> BatchOutcome:
     If an attempt got no usable answer (a timeout, a dropped connection) the change may
     have landed, so a write that then runs out of attempts ends unknown, not failed:
     recovery reads it back (the rule of the single path, executors.execute)."""
-    from executors.execute import _may_have_landed  # execute imports this module
-
     outcome = BatchOutcome(prepared.action, prepared.describe())
     for attempt in range(1, attempts + 1):
         if attempt > 1 and pace is not None and not pace():
@@ -287,7 +289,8 @@ def _adobe_send_one(writer, prepared, key, attempts, pace=None) -> BatchOutcome:
                 (exc.body if isinstance(exc.body, dict) else None, str(exc), latency)
             )
             outcome.error, outcome.retryable = str(exc), exc.retryable
-            outcome.unknown = outcome.unknown or _may_have_landed(exc)
+            outcome.retry_after = exc.retry_after
+            outcome.unknown = outcome.unknown or may_have_landed(exc)
             if not exc.retryable or attempt == attempts:
                 break
             # Full jitter, at least what the platform asked for; the key makes resending safe.
@@ -415,5 +418,7 @@ class PacedSender:
 
 
 def _not_sent(prepared, reason) -> BatchOutcome:
-    # Never sent, but claimed: recovery reads it back and sends it with the same key.
-    return BatchOutcome(prepared.action, prepared.describe(), unknown=True, error=reason)
+    # Claimed but never sent: nothing can have landed, so it goes back to waiting.
+    return BatchOutcome(
+        prepared.action, prepared.describe(), retryable=True, sent=False, error=reason
+    )

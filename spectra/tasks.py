@@ -65,6 +65,11 @@ def execute_all_approved(now=None) -> int:
         .filter(
             Q(recommendations__lease_expires_at__isnull=True)
             | Q(recommendations__lease_expires_at__lt=now),
+            # Held back by transient trouble until then (or due to expire: the
+            # executor expires those first).
+            Q(recommendations__not_before__isnull=True)
+            | Q(recommendations__not_before__lte=now)
+            | Q(recommendations__expires_at__lte=now),
             recommendations__status=RecommendationStatus.APPROVED,
         )
         .annotate(oldest=Min("recommendations__decided_at"))

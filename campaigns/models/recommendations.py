@@ -112,6 +112,9 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     # Execution bookkeeping (written by the executor through services).
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # Set when transient trouble (429, an open breaker, the rate limit, the quota) held
+    # an approved change back: it stays APPROVED and is tried again from then on.
+    not_before = models.DateTimeField(null=True, blank=True)
     executed_at = models.DateTimeField(null=True, blank=True)
     outcome_detail = models.TextField(blank=True, help_text="Platform answer or block reason.")
     simulated_request = models.JSONField(null=True, blank=True)
@@ -219,6 +222,14 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     )
     def requeue(self):
         pass
+
+    @transition(status, source=R.EXECUTING, target=R.APPROVED, custom={"admin": False})
+    def wait(self):
+        """The platform refused for now (429, quota) and nothing was applied: try later."""
+
+    @transition(status, source=R.APPROVED, target=R.EXPIRED, custom={"admin": False})
+    def expire_waiting(self):
+        """Transient trouble outlasted the change's expiry: it is no longer wanted."""
 
     @transition(status, source=R.EXECUTED, target=R.ROLLED_BACK, custom={"admin": False})
     def mark_rolled_back(self):

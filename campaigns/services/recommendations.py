@@ -11,12 +11,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from campaigns.auth import authorize, user_can
-from campaigns.models import Organization, Recommendation, RecommendationStatus
+from campaigns.models import (
+    AlertKind,
+    Organization,
+    Recommendation,
+    RecommendationStatus,
+    Severity,
+)
+from campaigns.services.alerts import alert_raise
 from campaigns.services.change_sets import change_sets_expire_with_legs
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.history import (
@@ -351,9 +358,106 @@ def recommendation_mark_simulated(*, recommendation, actor, request: dict):
     )
 
 
+def recommendation_wait(*, recommendation, actor, not_before, detail: str) -> Recommendation:
+    """Transient trouble (a 429, a spent quota) and nothing applied: back to APPROVED,
+    to be tried again from `not_before` on — never FAILED for a passing problem."""
+    return _finish(
+        recommendation,
+        actor=actor,
+        transition="wait",
+        reason=f"Waiting until {not_before:%H:%M:%S} UTC: {detail}"[:500],
+        outcome_detail=f"waiting: {detail}",
+        not_before=not_before,
+    )
+
+
+def recommendations_wait_bulk(*, ids: Iterable[int], actor, not_before, detail: str) -> int:
+    """`recommendation_wait` for many claimed changes at once (a batch's throttled or
+    unsent writes): one conditional UPDATE and one history row each, the same state and
+    `outcome_detail` as one at a time."""
+    sources, target = _fsm_edge("wait")
+    ids = list(ids)
+    if not ids:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        moved = _move_bulk(
+            ids,
+            sources=sources,
+            target=target,
+            now=now,
+            actor=actor,
+            reason=f"Waiting until {not_before:%H:%M:%S} UTC: {detail}"[:500],
+            not_before=not_before,
+            lease_expires_at=None,
+            outcome_detail=f"waiting: {detail}"[:2000],
+        )
+    return len(moved)
+
+
+def recommendations_hold(*, ids: Iterable[int], not_before, detail: str) -> int:
+    """Hold APPROVED changes back until `not_before` (an open breaker, the rate limit,
+    the quota): one UPDATE, no state change and so no history row — the ExecutionLog
+    row written beside it says what held them."""
+    moved = 0
+    for chunk in chunks(list(ids)):
+        moved += Recommendation.objects.filter(pk__in=chunk, status=R.APPROVED).update(
+            not_before=not_before,
+            lease_expires_at=None,
+            outcome_detail=f"waiting: {detail}"[:2000],
+        )
+    return moved
+
+
+def recommendation_expire_waiting(*, recommendation, actor) -> Recommendation:
+    """An APPROVED change that transient trouble kept waiting past its expiry: EXPIRED,
+    with the reason in words (what it was waiting for) and an alert."""
+    why = recommendation.outcome_detail.removeprefix("waiting: ") or "the platform was unavailable"
+    at = f" at {recommendation.expires_at:%Y-%m-%d %H:%M} UTC" if recommendation.expires_at else ""
+    detail = f"Expired{at} before it could be applied; it was waiting because {why}"[:2000]
+    with transaction.atomic():
+        current = _current(recommendation)
+        apply_transition(current, "expire_waiting")
+        current.outcome_detail = detail
+        current.lease_expires_at = None
+        save_with_history(current, actor=actor, reason=detail[:500])
+        alert_raise(
+            organization_id=current.account.organization_id,
+            account=current.account,
+            campaign=current.campaign,
+            kind=AlertKind.EXECUTION_FAILED,
+            severity=Severity.WARNING,
+            title=f"Expired before it could be applied: {current}",
+            message=detail,
+            dedup_key=f"execution_expired:{current.pk}",
+            data={"recommendation": current.pk},
+        )
+    return current
+
+
+def recommendations_expire_waiting(*, account, actor, now=None) -> list[Recommendation]:
+    """Expire the account's approved changes that transient trouble kept waiting past
+    their expiry (`recommendation_expire_waiting` each).
+
+    Only changes that were held back (`not_before` set) expire here: an approval
+    that never met trouble is carried out as it always was.
+    """
+    now = now or timezone.now()
+    waiting = Recommendation.objects.filter(
+        account=account, status=R.APPROVED, not_before__isnull=False, expires_at__lte=now
+    ).filter(models.Q(lease_expires_at__isnull=True) | models.Q(lease_expires_at__lt=now))
+    expired = []
+    for rec in waiting.select_related("account", "campaign"):
+        try:
+            expired.append(recommendation_expire_waiting(recommendation=rec, actor=actor))
+        except TransitionRefused:
+            continue  # taken by a worker meanwhile
+    return expired
+
+
 def recommendation_mark_rolled_back(*, recommendation, actor, rollback: Recommendation):
     """The inverse change `rollback` executed; the original is now rolled back."""
-    if rollback.rollback_of_id != recommendation.pk:
+    if recommendation.pk not in rolled_back_by(rollback):
         raise ServiceError("That recommendation is not a rollback of this one.")
     return _finish(
         recommendation,
@@ -361,6 +465,15 @@ def recommendation_mark_rolled_back(*, recommendation, actor, rollback: Recommen
         transition="mark_rolled_back",
         reason=f"Rolled back by recommendation #{rollback.pk}",
     )
+
+
+def rolled_back_by(rollback: Recommendation) -> list[int]:
+    """The changes a rollback undoes: the one it names, and (a rollback to a campaign
+    version) every later change of the same setting it restores."""
+    ids = list((rollback.evidence or {}).get("rolls_back") or [])
+    if rollback.rollback_of_id and rollback.rollback_of_id not in ids:
+        ids.append(rollback.rollback_of_id)
+    return ids
 
 
 def recommendations_expire_bulk(*, queryset, actor, reason: str) -> int:

@@ -111,6 +111,19 @@ def campaign_rollback_to_version(
     reason = f"Restore {label}" + (f": {note}" if note else "")
     recs = []
     common = {"account": current.account, "campaign": current, "decision_note": note}
+    since = Recommendation.objects.filter(
+        campaign=current,
+        status=RecommendationStatus.EXECUTED,
+        executed_at__gt=version.history_date,
+    ).order_by("executed_at", "pk")
+
+    def undoing(changes) -> dict:
+        # The executed changes this restore undoes: each is marked ROLLED_BACK when the
+        # restore executes, as a single rollback marks its original (they used to stay
+        # EXECUTED, as if the version's settings had never been changed).
+        ids = list(changes.values_list("pk", flat=True))
+        return {"rollback_of_id": ids[-1], "evidence": {"rolls_back": ids}} if ids else {}
+
     if version.daily_budget != current.daily_budget:
         recs.append(
             _approved(
@@ -121,16 +134,22 @@ def campaign_rollback_to_version(
                 proposed_value=version.daily_budget,
                 reason=f"{reason} — budget back to {version.daily_budget}",
                 **common,
+                **undoing(since.filter(kind=K.BUDGET)),
             )
         )
     was_running = version.status in (CampaignStatus.ACTIVE, CampaignStatus.OPTIMIZING)
+    statuses = undoing(since.filter(kind__in=[K.PAUSE, K.RESUME]))
     if was_running and current.status == CampaignStatus.PAUSED:
-        recs.append(_approved(actor, now, kind=K.RESUME, reason=f"{reason} — resume", **common))
+        recs.append(
+            _approved(actor, now, kind=K.RESUME, reason=f"{reason} — resume", **common, **statuses)
+        )
     elif version.status == CampaignStatus.PAUSED and current.status in (
         CampaignStatus.ACTIVE,
         CampaignStatus.OPTIMIZING,
     ):
-        recs.append(_approved(actor, now, kind=K.PAUSE, reason=f"{reason} — pause", **common))
+        recs.append(
+            _approved(actor, now, kind=K.PAUSE, reason=f"{reason} — pause", **common, **statuses)
+        )
     for ad_group in AdGroup.objects.filter(campaign=current):
         then = (
             ad_group.history.filter(history_date__lte=version.history_date)
@@ -148,6 +167,7 @@ def campaign_rollback_to_version(
                     proposed_value=then.bid,
                     reason=f"{reason} — bid of {ad_group} back to {then.bid}",
                     **common,
+                    **undoing(since.filter(kind=K.BID, ad_group=ad_group)),
                 )
             )
     if not recs:

@@ -11,8 +11,8 @@ at most 10,000 operations, with `partialFailure` (per-operation results) and
 mutate whose answer is lost (timeout, reset, cut-off body) raises OutcomeUnknown and
 is never re-sent here. Read the value back (`current_budgets`, `current_bids`,
 `current_statuses`) before trying again. Answers that say the request was not applied
-(429 RESOURCE_TEMPORARILY_EXHAUSTED, 500/503 in Google's error shape) are retried
-after the delay Google asks for.
+(429 RESOURCE_TEMPORARILY_EXHAUSTED) are retried after the delay Google asks for; a 5xx
+is an unknown outcome like a lost answer.
 
 Money is in micros on the wire (1 unit = 1,000,000 micros), and budgets and bids must
 be whole cents (multiples of 10,000 micros). Records carry units as Decimal strings.
@@ -339,9 +339,11 @@ class GoogleAdsClient:
         except MalformedResponse as exc:
             raise _unknown(body, "its answer could not be read", exc) from exc
         except PlatformUnavailable as exc:
-            google_said_no = isinstance(exc.body, dict) and isinstance(exc.body.get("error"), dict)
-            if exc.status == 429 or (exc.status in (500, 503) and google_said_no):
-                raise  # Google answered that it did not apply the request: safe to retry
+            # Only a 429 (RESOURCE_TEMPORARILY_EXHAUSTED) says the mutate was not applied.
+            # Google documents no 5xx that way (INTERNAL_ERROR, TRANSIENT_ERROR and
+            # DEADLINE_EXCEEDED only say to retry), and a gateway's 502/504 says nothing.
+            if exc.status == 429:
+                raise
             raise _unknown(body, str(exc), exc) from exc
 
     # --- reads --------------------------------------------------------------------

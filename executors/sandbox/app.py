@@ -29,7 +29,7 @@ from executors.sandbox.errors import (
     bad_request,
     not_found,
 )
-from executors.sandbox.faults import FaultInjector, merge_faults
+from executors.sandbox.faults import FaultInjector, after_handling, merge_faults
 from executors.sandbox.google_auth import GoogleAdsConfig
 from executors.sandbox.operations import apply_write, is_write
 from executors.sandbox.world import INJECTABLE, World, parse_date
@@ -221,6 +221,10 @@ class SandboxApp:
         # writesOnly: reads stay healthy, so a test can aim faults at the writes alone.
         writes_only = config.get("writesOnly") and request.method in ("GET", "HEAD")
         fault = None if writes_only else self.faults.draw(config)
+        if fault == "drop":
+            # The connection closes once the request is read, before it is handled:
+            # nothing is applied, and the client cannot tell that from `reset`.
+            raise AbortConnection()
         if fault in ("500", "503"):
             status = int(fault)
             code = f"SBX-1{status}-{status}"
@@ -242,7 +246,7 @@ class SandboxApp:
         if fault == "malformed" and response.status == 200:
             encoded = response.encoded()
             response.body = encoded[: max(len(encoded) // 2, 1)]
-        return response
+        return after_handling(fault, config, response)
 
     def _authorised_route(self, request: Request) -> Response:
         if request.path != "/ims/token/v3":
@@ -287,22 +291,28 @@ class SandboxApp:
 
     def _list_campaigns(self, request: Request) -> Response:
         with self.lock:
-            items = self.world.campaigns() + list(self.world.injected["campaigns"])
+            now = time.monotonic()
+            seen = [
+                self.world.seen("campaign", i, now=now) for i in range(len(self.world.campaign_ids))
+            ]
+            items = seen + list(self.world.injected["campaigns"])
         return self._listing(request, "campaigns", items)
 
     def _get_campaign(self, request: Request, campaign_id: str) -> Response:
         with self.lock:
             index = _lookup(self.world.campaign_index, campaign_id, "Campaign")
-            return Response(200, self.world.campaign(index))
+            return Response(200, self.world.seen("campaign", index, now=time.monotonic()))
 
     def _list_ad_groups(self, request: Request) -> Response:
         campaign_id = request.query.get("campaignId") or None
         with self.lock:
             if campaign_id is None:
-                items = self.world.ad_groups()
+                indexes = range(len(self.world.ad_group_ids))
             else:
                 index = _lookup(self.world.campaign_index, campaign_id, "Campaign")
-                items = self.world.ad_groups(self.world.campaign_ad_groups(index))
+                indexes = self.world.campaign_ad_groups(index)
+            now = time.monotonic()
+            items = [self.world.seen("adGroup", int(i), now=now) for i in indexes]
             items += [
                 row
                 for row in self.world.injected["adGroups"]
@@ -316,17 +326,21 @@ class SandboxApp:
     def _get_ad_group(self, request: Request, ad_group_id: str) -> Response:
         with self.lock:
             index = _lookup(self.world.ad_group_index, ad_group_id, "Ad group")
-            return Response(200, self.world.ad_group(index))
+            return Response(200, self.world.seen("adGroup", index, now=time.monotonic()))
 
     def _list_segments(self, request: Request) -> Response:
         with self.lock:
-            items = self.world.segments() + list(self.world.injected["segments"])
+            now = time.monotonic()
+            seen = [
+                self.world.seen("segment", i, now=now) for i in range(len(self.world.segment_ids))
+            ]
+            items = seen + list(self.world.injected["segments"])
         return self._listing(request, "segments", items)
 
     def _get_segment(self, request: Request, segment_id: str) -> Response:
         with self.lock:
             index = _lookup(self.world.segment_index, segment_id, "Segment")
-            return Response(200, self.world.segment(index))
+            return Response(200, self.world.seen("segment", index, now=time.monotonic()))
 
     def _performance(self, request: Request) -> Response:
         dates = {}
@@ -384,7 +398,13 @@ class SandboxApp:
                 self._persist()
                 replayed = [("Idempotent-Replayed", "true")]
                 return Response(prior["status"], prior["response"], replayed)
-            result = apply_write(world, request.method, request.path, body)
+            result = apply_write(
+                world,
+                request.method,
+                request.path,
+                body,
+                stale_seconds=float(world.faults.get("staleReadSeconds") or 0),
+            )
             world.record_write(
                 {
                     "seq": len(world.writes) + 1,

@@ -15,7 +15,26 @@ from collections import Counter, deque
 
 from executors.sandbox.errors import bad_request
 
-FAULT_KINDS = ("500", "503", "429", "slow", "reset", "malformed")
+FAULT_KINDS = (
+    # Answered before anything is applied.
+    "500",
+    "503",
+    "429",
+    "slow",  # waits slowSeconds, then handles the request as usual
+    "drop",  # the connection closes once the request is read: nothing applied
+    # Handled (a write IS applied), then the answer is lost or wrong, as real
+    # gateways and platforms do it: the client cannot know whether the write landed.
+    "reset",  # the connection is reset instead of the answer
+    "malformed",  # 200 with the JSON cut in half
+    "502",  # a gateway's 502 (an HTML page) instead of the answer
+    "504",  # a gateway's 504 (its own JSON) instead of the answer
+    "slowAfter",  # answered slowSeconds late (past a client's timeout)
+)
+# After the write was applied, what the client receives instead of its answer.
+GATEWAY_PAGES = {
+    502: b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>",
+    504: b'{"error_code":"504050","message":"Gateway Timeout"}',
+}
 # Snake-case spellings accepted for the options that are also server options.
 ALIASES = {"latency_ms": "latencyMs", "write_rate_limit": "writeRateLimit"}
 
@@ -44,6 +63,7 @@ def merge_faults(current: dict, payload: object) -> dict:
     number("slowSeconds", 0, 600)
     number("seed", 0, 2**63, integer=True)
     number("latencyMs", 0, 600_000)
+    number("staleReadSeconds", 0, 3600)
     if merged["writeRateLimit"] is not None:
         number("writeRateLimit", 0.001, 1e6)
     kinds = merged["kinds"]
@@ -54,6 +74,18 @@ def merge_faults(current: dict, payload: object) -> dict:
     merged["retryAfter"] = int(merged["retryAfter"])
     merged["seed"] = int(merged["seed"])
     return merged
+
+
+def after_handling(fault: str | None, config: dict, response):
+    """The faults that strike once a request was handled (a write applied): a gateway
+    error instead of the answer, or the answer held back past the client's timeout."""
+    if fault in ("502", "504"):
+        status = int(fault)
+        response.status, response.payload, response.headers = status, None, []
+        response.body = GATEWAY_PAGES[status]
+    elif fault == "slowAfter":
+        time.sleep(float(config["slowSeconds"]))
+    return response
 
 
 class FaultInjector:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from executors.sandbox.app import Request, Response
 from executors.sandbox.errors import AbortConnection, ApiError
+from executors.sandbox.faults import after_handling
 from executors.sandbox.google_auth import GoogleAdsConfig, GoogleTokenIssuer, authenticate
 from executors.sandbox.google_errors import (
     API_VERSION,
@@ -68,6 +69,8 @@ class GoogleAdsApi:
         fault = None
         if is_write or not config.get("writesOnly"):
             fault = self.app.faults.draw(config)
+        if fault == "drop":  # closed once read, nothing applied (see the Adobe routes)
+            raise AbortConnection()
         if fault in ("500", "503", "429"):
             return self._injected(fault, config, request_id)
         if fault == "slow":
@@ -82,7 +85,7 @@ class GoogleAdsApi:
         if fault == "malformed" and response.status == 200:
             encoded = response.encoded()
             response.body = encoded[: max(len(encoded) // 2, 1)]
-        return response
+        return after_handling(fault, config, response)
 
     def _injected(self, fault: str, config: dict, request_id: str) -> Response:
         if fault == "429":

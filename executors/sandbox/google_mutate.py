@@ -353,7 +353,13 @@ def mutate(
 
 
 def _apply(world: World, plan: Planned, collection: str, operation: dict, request_id: str):
-    result = apply_write(world, plan.method, plan.path, plan.body)
+    result = apply_write(
+        world,
+        plan.method,
+        plan.path,
+        plan.body,
+        stale_seconds=float(world.faults.get("staleReadSeconds") or 0),
+    )
     world.record_write(
         {
             "seq": len(world.writes) + 1,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -63,12 +64,12 @@ class Scope:
 
     def campaign(self, index: int) -> dict:
         if index not in self._campaigns:
-            self._campaigns[index] = self.world.campaign(index)
+            self._campaigns[index] = self.world.seen("campaign", index, now=time.monotonic())
         return self._campaigns[index]
 
     def ad_group(self, index: int) -> dict:
         if index not in self._ad_groups:
-            self._ad_groups[index] = self.world.ad_group(index)
+            self._ad_groups[index] = self.world.seen("adGroup", index, now=time.monotonic())
         return self._ad_groups[index]
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import time
 
 from executors.sandbox.errors import bad_request, not_found
 from executors.sandbox.world import World
@@ -30,10 +31,20 @@ def is_write(method: str, path: str) -> bool:
     )
 
 
-def apply_write(world: World, method: str, path: str, body: object) -> dict:
-    """Validate and apply one write; returns the success body or raises ApiError."""
+def apply_write(
+    world: World, method: str, path: str, body: object, *, stale_seconds: float = 0.0
+) -> dict:
+    """Validate and apply one write; returns the success body or raises ApiError.
+
+    With `stale_seconds` (the `staleReadSeconds` fault; never on a replay from the
+    state file) reads go on showing the object as it was for that long.
+    """
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
+    if stale_seconds > 0:
+        target = _target(method, path, body)
+        if target is not None:
+            world.hold_stale(*target, seconds=stale_seconds, now=time.monotonic())
     if method == "PATCH" and (match := CAMPAIGN_PATH.match(path)):
         return _patch_campaign(world, match["id"], body)
     if method == "PATCH" and (match := BIDDING_PATH.match(path)):
@@ -41,6 +52,17 @@ def apply_write(world: World, method: str, path: str, body: object) -> dict:
     if method == "POST" and path == SEGMENT_JOBS_PATH:
         return _segment_job(world, body)
     raise not_found(f"No write endpoint {method} {path}.")
+
+
+def _target(method: str, path: str, body: dict) -> tuple[str, str] | None:
+    """(kind, external id) of the object a write changes."""
+    if method == "PATCH" and (match := CAMPAIGN_PATH.match(path)):
+        return "campaign", match["id"]
+    if method == "PATCH" and (match := BIDDING_PATH.match(path)):
+        return "adGroup", match["id"]
+    if method == "POST" and path == SEGMENT_JOBS_PATH and isinstance(body.get("segmentId"), str):
+        return "segment", body["segmentId"]
+    return None
 
 
 def _effective_date(world: World) -> str:

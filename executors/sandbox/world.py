@@ -32,6 +32,7 @@ DEFAULT_FAULTS = {
     "latencyMs": 0,
     "writeRateLimit": None,
     "writesOnly": False,
+    "staleReadSeconds": 0,
 }
 INJECTABLE = ("performanceRows", "campaigns", "adGroups", "segments")
 
@@ -138,6 +139,9 @@ class World:
         self.injected: dict[str, list] = {key: [] for key in INJECTABLE}
         self.faults: dict = dict(DEFAULT_FAULTS)
         self._writes_by_key: dict[str, dict] = {}
+        # Eventual consistency (the `staleReadSeconds` fault): what reads keep showing
+        # for a while after a write, by (kind, index) -> (representation, until).
+        self._stale: dict[tuple[str, int], tuple[dict, float]] = {}
 
         # Simulated time. `_effective` governs today; `_latest` is what reads show and
         # becomes effective tomorrow.
@@ -305,6 +309,33 @@ class World:
                 "duplicates": self.duplicates,
             },
             "events": self.events(),
+        }
+
+    # ------------------------------------------------------------ stale reads ---
+    def hold_stale(self, kind: str, external_id: str, *, seconds: float, now: float) -> None:
+        """Keep serving the current representation of an object to reads for `seconds`
+        (called just before a write changes it): a replica that has not caught up."""
+        index_of, represent = self._representations()[kind]
+        try:
+            index = index_of(external_id)
+        except KeyError:
+            return  # the write will be refused as not found
+        key = (kind, index)
+        if key not in self._stale or self._stale[key][1] <= now:
+            self._stale[key] = (represent(index), now + seconds)
+
+    def seen(self, kind: str, index: int, *, now: float) -> dict:
+        """What a platform read shows of an object: a stale copy while one is held."""
+        held = self._stale.get((kind, index))
+        if held is not None and held[1] > now:
+            return dict(held[0])
+        return self._representations()[kind][1](index)
+
+    def _representations(self):
+        return {
+            "campaign": (self.campaign_index, self.campaign),
+            "adGroup": (self.ad_group_index, self.ad_group),
+            "segment": (self.segment_index, self.segment),
         }
 
     # ------------------------------------------------------------------- writes ---

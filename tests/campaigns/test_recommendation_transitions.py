@@ -13,12 +13,14 @@ from campaigns.services.recommendations import (
     recommendation_block,
     recommendation_claim,
     recommendation_expire,
+    recommendation_expire_waiting,
     recommendation_mark_executed,
     recommendation_mark_failed,
     recommendation_mark_rolled_back,
     recommendation_mark_simulated,
     recommendation_reject,
     recommendation_requeue,
+    recommendation_wait,
 )
 from tests.factories import make_recommendation
 
@@ -82,6 +84,13 @@ def _take(transition: str, rec, actor):
         "mark_rolled_back": lambda: recommendation_mark_rolled_back(
             recommendation=rec, actor=actor, rollback=_rollback_of(rec)
         ),
+        "wait": lambda: recommendation_wait(
+            recommendation=rec,
+            actor=actor,
+            not_before=timezone.now() + LEASE,
+            detail="429 from the platform",
+        ),
+        "expire_waiting": lambda: recommendation_expire_waiting(recommendation=rec, actor=actor),
     }
     return calls[transition]()
 
@@ -98,6 +107,8 @@ def test_the_model_declares_exactly_the_documented_transitions():
         "mark_simulated": {R.APPROVED},
         "requeue": {R.FAILED, R.BLOCKED},
         "mark_rolled_back": {R.EXECUTED},
+        "wait": {R.EXECUTING},
+        "expire_waiting": {R.APPROVED},
     }
 
 

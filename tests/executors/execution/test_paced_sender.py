@@ -99,4 +99,5 @@ def test_writes_still_queued_when_the_batch_stops_are_not_sent(capacity):
     outcomes = [f.result(timeout=5) for f in futures]
     assert writer.sent == ["key-0"]
     assert outcomes[0].ok
-    assert all(o.unknown and "stopped" in o.error for o in outcomes[1:])
+    # Never sent, so nothing can have landed: they go back to waiting, not to recovery.
+    assert all(not o.sent and not o.unknown and "stopped" in o.error for o in outcomes[1:])
