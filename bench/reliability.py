@@ -5,11 +5,15 @@
 
 Each account (Adobe, Google Ads and a dry-run one) has a sandbox of its own that
 injects 5xx, 429 with Retry-After, slow answers past the client timeout, dropped
-connections and cut-off JSON at `--fault-rate`. The real cycle runs every simulated
-day through django-q2's worker; people approve what the policy leaves them; recovery
-runs. Prints a table: operations attempted, faults by kind, and the figures the
-promises need at zero — duplicates, lost, stuck, mismatches between Spectra and the
-platforms, budgets over a max daily spend. Exits 1 if any of them is not zero.
+connections and cut-off JSON at `--fault-rate`, and what real gateways do: a 502/504
+or a late answer after the write was applied, a connection closed before or after the
+request was handled, and reads that lag behind writes for a couple of seconds. The
+real cycle runs every simulated day through django-q2's worker; people approve what
+the policy leaves them; recovery runs. Prints a table: operations attempted, faults
+by kind, and the figures the promises need at zero (duplicates, lost, stuck,
+mismatches between Spectra and the platforms, budgets over a max daily spend,
+approvals FAILED for transient reasons), and how many writes were applied but
+answered with an error (the long form must see some). Exits 1 if any zero is not.
 The shared core is tests/reliability/harness.py.
 """
 
@@ -67,13 +71,20 @@ def main() -> int:
     ).run()
     print(report.table())
     broken = {name: n for name, n in report.failures.items() if n}
+    if not args.short and not report.applied_unanswered:
+        # The long form must exercise the case: a write applied, then answered with an error.
+        broken["writes applied but answered with an error (must be > 0)"] = 0
     if broken:
         print(f"\nFAILED: {broken}", file=sys.stderr)
-        for name in ("duplicates", "lost", "stuck", "unexplained", "mismatches", "over_limit"):
+        names = ("duplicates", "lost", "stuck", "unexplained", "mismatches", "over_limit")
+        for name in (*names, "failed_transient"):
             for item in getattr(report, name)[:10]:
                 print(f"  {name}: {item}", file=sys.stderr)
         return 1
-    print("\nEvery promise held: 0 duplicates, 0 lost, 0 stuck, 0 mismatches, 0 over a limit.")
+    print(
+        "\nEvery promise held: 0 duplicates, 0 lost, 0 stuck, 0 mismatches, 0 over a limit, "
+        "0 approvals FAILED for transient reasons."
+    )
     return 0
 
 

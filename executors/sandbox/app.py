@@ -239,6 +239,9 @@ class SandboxApp:
             time.sleep(float(config["slowSeconds"]))
 
         response = self._guarded(self._authorised_route, request)
+        self.faults.count_applied_unanswered(
+            fault, is_write(request.method, request.path), response.status
+        )
 
         if fault == "reset":
             # The request was fully handled (a write IS applied); only the answer is lost.

@@ -30,6 +30,8 @@ FAULT_KINDS = (
     "504",  # a gateway's 504 (its own JSON) instead of the answer
     "slowAfter",  # answered slowSeconds late (past a client's timeout)
 )
+# Kinds that strike after a write was applied: the client gets no usable answer.
+APPLIED_UNANSWERED = ("reset", "malformed", "502", "504", "slowAfter")
 # After the write was applied, what the client receives instead of its answer.
 GATEWAY_PAGES = {
     502: b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>",
@@ -104,6 +106,12 @@ class FaultInjector:
         """Platform requests seen (faults on or off) and the faults injected, by kind."""
         with self._lock:
             return {"requests": self._drawn, "injected": dict(sorted(self._injected.items()))}
+
+    def count_applied_unanswered(self, fault: str | None, is_write: bool, status: int) -> None:
+        """A write applied and then answered with an error, a reset or a late answer."""
+        if is_write and fault in APPLIED_UNANSWERED and status == 200:
+            with self._lock:
+                self._injected["appliedUnanswered"] += 1
 
     def count_rate_limited(self) -> None:
         """A write refused by `writeRateLimit` (a 429 that is not a drawn fault)."""

@@ -77,6 +77,7 @@ class GoogleAdsApi:
             time.sleep(float(config["slowSeconds"]))
 
         response = self._guarded(request, path, request_id)
+        self.app.faults.count_applied_unanswered(fault, is_write, response.status)
         response.headers.append(("request-id", request_id))
 
         if fault == "reset":

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
@@ -54,7 +55,16 @@ from tests.factories import make_account
 
 K = RecommendationKind
 R = RecommendationStatus
-FAULT_KINDS = ["500", "503", "429", "slow", "reset", "malformed"]
+# Refused before anything was applied, and (since issue 12) what real gateways and
+# platforms do: apply the write and then answer 502/504, answer too late, or close the
+# connection either side of handling the request.
+FAULT_KINDS = ["500", "503", "429", "slow", "reset", "malformed", "502", "504", "slowAfter", "drop"]
+STALE_READ_S = 2  # reads lag behind writes (eventual consistency); well below the lease
+# What a transient trouble's error says; an approval must never end FAILED with one.
+TRANSIENT = re.compile(
+    r"\((429|5\d\d)\)|did not answer|Could not reach|not JSON|did not confirm|no usable"
+    r"|not sent|circuit breaker|quota|rate limit|RESOURCE_TEMPORARILY_EXHAUSTED"
+)
 FINAL = {R.EXECUTED, R.FAILED, R.BLOCKED, R.SIMULATED, R.ROLLED_BACK}
 HISTORY_DAYS = 35
 CLIENT_TIMEOUT_S = 1  # a `slow` fault sleeps past it
@@ -102,6 +112,8 @@ class ChaosReport:
     unexplained: list = field(default_factory=list)
     mismatches: list = field(default_factory=list)
     over_limit: list = field(default_factory=list)
+    failed_transient: list = field(default_factory=list)
+    applied_unanswered: int = 0
 
     @property
     def max_over_limit(self) -> Decimal:
@@ -117,6 +129,7 @@ class ChaosReport:
             "without a reason": len(self.unexplained),
             "mismatches Spectra vs platform": len(self.mismatches),
             "budgets over max daily spend": len(self.over_limit),
+            "approvals FAILED for transient reasons": len(self.failed_transient),
         }
 
     def table(self) -> str:
@@ -132,6 +145,7 @@ class ChaosReport:
             ("faults injected (all kinds)", sum(self.faults.values())),
             *((f"  {kind}", n) for kind, n in sorted(self.faults.items())),
             ("replays absorbed by idempotency keys", self.replays_absorbed),
+            ("writes applied but answered with an error", self.applied_unanswered),
             *self.failures.items(),
             ("max budget over max daily spend", self.max_over_limit),
         ]
@@ -279,6 +293,7 @@ class ChaosRun:
             "seed": seed,
             "retryAfter": 1,
             "slowSeconds": CLIENT_TIMEOUT_S + 0.5,
+            "staleReadSeconds": STALE_READ_S,
         }
         for n, entry in enumerate(self.accounts):
             response = requests.post(
@@ -353,6 +368,8 @@ class ChaosRun:
                 report.lost.append((rec.pk, rec.status, "approved, then " + rec.status))
             elif not _explained(rec):
                 report.unexplained.append((rec.pk, rec.status))
+            elif rec.status == R.FAILED and TRANSIENT.search(rec.outcome_detail):
+                report.failed_transient.append((rec.pk, rec.kind, rec.outcome_detail[:160]))
         report.stuck += [
             (c.pk, "campaign still OPTIMIZING")
             for c in Campaign.objects.filter(account__in=accounts, status=CampaignStatus.OPTIMIZING)
@@ -370,7 +387,11 @@ class ChaosRun:
         writes = log["writes"]
         # Operations attempted during the run (not the initial 35-day sync).
         report.platform_requests += tally["requests"] - self._baseline[entry.account.pk]["requests"]
-        report.faults.update(tally["injected"])
+        injected = dict(tally["injected"])
+        report.applied_unanswered += injected.pop("appliedUnanswered", 0) - self._baseline[
+            entry.account.pk
+        ].get("injected", {}).get("appliedUnanswered", 0)
+        report.faults.update(injected)
         report.platform_writes += len(writes)
         report.replays_absorbed += log["duplicates"]
         report.duplicates += _duplicates(entry, writes)

@@ -21,13 +21,39 @@ def _faults(sandbox, **config):
     requests.post(url, json=config, timeout=10).raise_for_status()
 
 
-def test_a_change_with_no_answer_to_any_attempt_is_finished_by_recovery_not_failed(
+def test_a_change_with_no_answer_to_any_attempt_is_read_back_not_failed(
     sandbox, live_account, alice, monkeypatch
 ):
     monkeypatch.setattr(execute, "wait_random_exponential", lambda **kw: lambda state: 0)
-    # Every write is applied and its answer cut off, four times over.
+    # Every write is applied and its answer cut off, four times over; reads answer.
     _faults(sandbox, rate=1.0, kinds=["malformed"], writesOnly=True)
     rec = approved_budget(live_account, alice.approver)
+
+    done = execute_recommendation(rec.pk)
+
+    campaign = Campaign.objects.get(pk=rec.campaign_id)
+    assert done.status == RecommendationStatus.EXECUTED
+    assert campaign.daily_budget == platform_budget(sandbox, "CMP-0001") == rec.proposed_value
+    assert campaign.status == CampaignStatus.ACTIVE
+    keys = [w["idempotencyKey"] for w in sandbox_writes(sandbox)["writes"]]
+    assert keys == [str(rec.idempotency_key)]  # applied once, however often it was sent
+
+
+def test_a_change_that_cannot_be_read_back_either_is_finished_by_recovery_not_failed(
+    sandbox, live_account, alice, monkeypatch, settings
+):
+    monkeypatch.setattr(execute, "wait_random_exponential", lambda **kw: lambda state: 0)
+    settings.PLATFORM_TIMEOUT_S = 0.5
+    rec = approved_budget(live_account, alice.approver)
+    # Reads answer until the write goes out; from then on every answer is cut off.
+    original_claim = execute.recommendation_claim
+
+    def claim_then_break_the_platform(**kwargs):
+        won = original_claim(**kwargs)
+        _faults(sandbox, rate=1.0, kinds=["malformed"])
+        return won
+
+    monkeypatch.setattr(execute, "recommendation_claim", claim_then_break_the_platform)
 
     after_the_attempts = execute_recommendation(rec.pk)
 
