@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0006_recommendation_pending_index'),
+        ('campaigns', '0007_change_sets'),
     ]
 
     operations = [
