@@ -45,7 +45,7 @@ from campaigns.services.recommendations import (
     recommendations_wait_bulk,
 )
 from campaigns.switches import writes_allowed
-from executors.checks import executed_today, execution_checks
+from executors.checks import BLOCK, WAIT, change_set_turn, executed_today, execution_checks
 from executors.clients.errors import PlatformError
 from executors.execute import (
     LEASE,
@@ -213,6 +213,16 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
         verdict = execution_checks(rec, limits=limits, now=now, done_today=done_today)
         if not verdict.ok:
             _block(rec, actor, verdict.rule, verdict.detail)
+            count(R.BLOCKED)
+            continue
+        # Decided on the rows as they are before this batch: an increase never goes out
+        # beside its own decrease, since the two would be sent at the same time.
+        turn, why = change_set_turn(rec)
+        if turn == WAIT:
+            _hold(account, [rec], why)
+            continue
+        if turn == BLOCK:
+            _block(rec, actor, "change_set", why)
             count(R.BLOCKED)
             continue
         go.append(rec)
@@ -528,6 +538,13 @@ def execute_approved(*, account, actor=None, limit: int | None = None) -> dict[s
         .order_by("decided_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+    # Within a reallocation, decreases first: an increase waits for them anyway.
+    decreases = set(
+        Recommendation.objects.filter(
+            pk__in=ids, change_set__isnull=False, proposed_value__lt=F("current_value")
+        ).values_list("pk", flat=True)
+    )
+    ids.sort(key=lambda pk: pk not in decreases)
     for rec_id in ids:
         status = execute_recommendation(rec_id, actor=actor).status
         counts[status] = counts.get(status, 0) + 1

@@ -123,3 +123,54 @@ def execution_checks(
                 f"(policy: at most {limits.max_changes_per_run})",
             )
     return ALLOW
+
+
+GO, WAIT, BLOCK = "go", "wait", "block"
+
+
+def change_set_turn(rec: Recommendation) -> tuple[str, str]:
+    """Whether a leg of a reallocation may be written now: (GO | WAIT | BLOCK, why).
+
+    A reallocation keeps its pool's total only if its decreases land before its
+    increases: an increase goes only once the decreases already applied on the
+    platform free at least what it (and the set's increases applied or in flight)
+    adds, so the total on the platform never exceeds the one approved, not even
+    between two writes. While a decrease is still on its way the increase waits;
+    once none is left to come, an increase that would exceed the total is blocked.
+    """
+    if (
+        rec.kind != K.BUDGET
+        or not rec.change_set_id
+        or rec.proposed_value is None
+        or rec.current_value is None
+        or rec.proposed_value <= rec.current_value
+    ):
+        return GO, ""
+    legs = (
+        Recommendation.objects.filter(change_set_id=rec.change_set_id, kind=K.BUDGET)
+        .exclude(pk=rec.pk)
+        .values_list("status", "current_value", "proposed_value")
+    )
+    R = RecommendationStatus
+    freed = used = 0
+    coming = False
+    for status, before, after in legs:
+        if after < before:
+            if status == R.EXECUTED:
+                freed += before - after
+            elif status in (R.PROPOSED, R.APPROVED, R.EXECUTING):
+                coming = True
+        elif after > before and status in (R.EXECUTED, R.EXECUTING):
+            used += after - before
+    need = rec.proposed_value - rec.current_value
+    if used + need <= freed:
+        return GO, ""
+    if coming:
+        return WAIT, (
+            f"its reallocation's decreases are not all applied yet ({freed} freed, "
+            f"{used + need} needed): an increase never goes before them"
+        )
+    return BLOCK, (
+        f"its reallocation's decreases freed {freed}, and this increase with those already "
+        f"applied needs {used + need}: the pool's total would exceed what was approved"
+    )

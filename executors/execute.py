@@ -55,7 +55,7 @@ from campaigns.services.recommendations import (
     recommendations_hold,
     rolled_back_by,
 )
-from executors.checks import execution_checks
+from executors.checks import BLOCK, WAIT, change_set_turn, execution_checks
 from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.models import ExecutionLog, ExecutionOutcome
 from executors.outcomes import may_have_landed, not_before, refused_for_now
@@ -192,6 +192,12 @@ def _execute_locked(rec, *, actor, now, client):
         return recommendation_block(
             recommendation=rec, actor=actor, rule="unsupported", detail=str(exc)
         )
+    turn, why = change_set_turn(rec)
+    if turn == WAIT:
+        return _hold(rec, prepared, detail=why)
+    if turn == BLOCK:
+        _log(rec, action=prepared.action, outcome=ExecutionOutcome.BLOCKED, detail=why)
+        return recommendation_block(recommendation=rec, actor=actor, rule="change_set", detail=why)
     if rec.account.execution_mode == ExecutionMode.DRY_RUN:
         try:
             request = writer.simulate(prepared)
