@@ -36,6 +36,7 @@ from campaigns.models import (
     RecommendationStatus,
     Source,
 )
+from campaigns.redaction import redact_mapping
 from campaigns.selectors import policy_for_account
 from campaigns.services.history import copy_to_history
 from campaigns.services.recommendations import (
@@ -69,7 +70,6 @@ from executors.resilience import (
     quota_reserve,
 )
 from executors.writers import writer_for
-from spectra.logging import redact_mapping
 
 R = RecommendationStatus
 CS = CampaignStatus

@@ -9,6 +9,7 @@ with a campaigns.guardrails Verdict naming its rule.
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from campaigns.account_time import account_today
 from campaigns.auth import is_system
 from campaigns.guardrails import (
     ALLOW,
@@ -27,7 +28,6 @@ from campaigns.models import (
     Source,
 )
 from campaigns.switches import writes_allowed
-from executors.windows import account_today
 
 K = RecommendationKind
 # Changes that undo or stop spending are never held back by the learning-rate limits.

@@ -35,6 +35,7 @@ from campaigns.models import (
     RecommendationStatus,
     Severity,
 )
+from campaigns.redaction import redact_mapping
 from campaigns.selectors import policy_for_account
 from campaigns.services.alerts import alert_raise
 from campaigns.services.campaigns import (
@@ -69,7 +70,6 @@ from executors.resilience import (
     quota_reserve,
 )
 from executors.writers import UnsupportedChange, expected_after, expected_before, writer_for
-from spectra.logging import redact_mapping
 
 logger = logging.getLogger("spectra.executor")
 K = RecommendationKind

@@ -1,17 +1,11 @@
 """Which days to read: complete days in the account's own time zone."""
 
-import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-from django.utils import timezone
-
+from campaigns.account_time import account_today
 from campaigns.models import AdAccount
 
-
-def account_today(account: AdAccount, now: datetime | None = None) -> date:
-    """'Today' where the account's budgets reset (its platform time zone)."""
-    now = now or timezone.now()
-    return now.astimezone(zoneinfo.ZoneInfo(account.time_zone)).date()
+__all__ = ["account_today", "sync_window"]
 
 
 def sync_window(account: AdAccount, *, days: int, now: datetime | None = None):

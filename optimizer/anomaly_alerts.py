@@ -11,11 +11,11 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from campaigns.account_time import account_today
 from campaigns.guardrails import limits_of
 from campaigns.models import AdAccount, AlertKind, Campaign, Severity
 from campaigns.selectors import policy_for_account
 from campaigns.services.alerts import alert_raise
-from executors.windows import account_today
 from optimizer.anomalies import detect_anomalies
 from optimizer.clean import clean_frame
 from optimizer.lag import correct_for_lag, estimate_completeness

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.account_time import account_today
 from campaigns.actors import system_user
 from campaigns.auth import authorize
 from campaigns.guardrails import limits_of
@@ -24,7 +25,6 @@ from campaigns.services.recommendations import (
     recommendations_create_bulk,
     recommendations_expire_bulk,
 )
-from executors.windows import account_today
 from optimizer.load import CAMPAIGN_DAYS, load_account_inputs
 from optimizer.models import OptimizationRun, RunStatus
 from optimizer.money import currency_symbol

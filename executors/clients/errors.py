@@ -9,7 +9,7 @@ message and body — and stored through one function, `error_summary`.
 
 import re
 
-from spectra.logging import REDACTED, redact_text
+from campaigns.redaction import REDACTED, redact_text
 
 MAX_SUMMARY_CHARS = 500
 _MAX_BODY_DEPTH = 12

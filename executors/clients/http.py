@@ -19,6 +19,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from campaigns.redaction import redact_text
 from campaigns.urlpolicy import OutboundURLRefused
 from executors.clients.errors import (
     MalformedResponse,
@@ -27,7 +28,6 @@ from executors.clients.errors import (
     PlatformUnavailable,
     shown_text,
 )
-from spectra.logging import redact_text
 
 logger = logging.getLogger("spectra.platform")
 

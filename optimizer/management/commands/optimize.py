@@ -5,10 +5,10 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from campaigns.account_time import account_today
 from campaigns.guardrails import limits_of
 from campaigns.models import AdAccount
 from campaigns.selectors import policy_for_account
-from executors.windows import account_today
 from optimizer.load import load_account_inputs
 from optimizer.money import currency_symbol
 from optimizer.pipeline import plan_account

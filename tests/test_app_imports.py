@@ -1,0 +1,31 @@
+"""The optimiser and the executor import `campaigns`, never each other nor `spectra`:
+their hand-off is state, and shared helpers (account time, redaction) live in campaigns."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = {"optimizer": {"executors", "spectra"}, "executors": {"optimizer", "spectra"}}
+
+
+def _imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN))
+def test_an_app_imports_neither_its_sibling_nor_the_shell(app):
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imported_apps(path) & FORBIDDEN[app])
+        for path in (ROOT / app).rglob("*.py")
+        if _imported_apps(path) & FORBIDDEN[app]
+    }
+    assert offenders == {}
