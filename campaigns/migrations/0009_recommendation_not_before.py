@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0007_change_sets'),
+        ('campaigns', '0008_outbound_url_policy'),
     ]
 
     operations = [
