@@ -216,10 +216,11 @@ def _execute(account, recs, actor, now, token, client, concurrency, counts):
             count(R.BLOCKED)
             continue
         # Decided on the rows as they are before this batch: an increase never goes out
-        # beside its own decrease, since the two would be sent at the same time.
+        # beside its own decrease, since the two would be sent at the same time. Left
+        # to the single path after the batch, which finds its decreases applied by then
+        # (or holds it until they are).
         turn, why = change_set_turn(rec)
         if turn == WAIT:
-            _hold(account, [rec], why)
             continue
         if turn == BLOCK:
             _block(rec, actor, "change_set", why)

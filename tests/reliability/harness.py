@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from time import sleep
 
 import requests
 import time_machine
@@ -30,6 +31,7 @@ from django.test.utils import override_settings
 from campaigns.actors import system_user
 from campaigns.models import (
     AdAccount,
+    Alert,
     AudienceStatus,
     Autonomy,
     Campaign,
@@ -113,6 +115,7 @@ class ChaosReport:
     mismatches: list = field(default_factory=list)
     over_limit: list = field(default_factory=list)
     failed_transient: list = field(default_factory=list)
+    expired_waiting: list = field(default_factory=list)
     applied_unanswered: int = 0
 
     @property
@@ -146,6 +149,7 @@ class ChaosReport:
             *((f"  {kind}", n) for kind, n in sorted(self.faults.items())),
             ("replays absorbed by idempotency keys", self.replays_absorbed),
             ("writes applied but answered with an error", self.applied_unanswered),
+            ("approvals expired while waiting (reason + alert)", len(self.expired_waiting)),
             *self.failures.items(),
             ("max budget over max daily spend", self.max_over_limit),
         ]
@@ -303,6 +307,9 @@ class ChaosRun:
 
     # --- the days ----------------------------------------------------------------
     def _one_day(self) -> None:
+        # A day passes between two cycles; the platform's reads have long caught up
+        # with yesterday's writes (the stale window is in real seconds).
+        sleep(STALE_READ_S)
         with self.on_commit():
             dispatch_cycles()
         self.drain()
@@ -326,6 +333,11 @@ class ChaosRun:
         self.traveller.shift(LEASE + timedelta(seconds=1))
         with self.on_commit():
             recover_executions()
+        # The every-minute sweep: what transient trouble held back (not_before) goes
+        # again once its time has come, as it would between two daily cycles.
+        for entry in self.accounts:
+            with self.on_commit():
+                execute_approved(account=entry.account)
         self.drain()
 
     def _settle(self, traveller) -> None:
@@ -364,6 +376,8 @@ class ChaosRun:
                 report.stuck.append(
                     (rec.pk, rec.status, rec.kind, last.detail[:160] if last else "never tried")
                 )
+            elif rec.status == R.EXPIRED and _expired_waiting(rec):
+                report.expired_waiting.append((rec.pk, rec.kind, rec.outcome_detail[:160]))
             elif rec.status not in FINAL:
                 report.lost.append((rec.pk, rec.status, "approved, then " + rec.status))
             elif not _explained(rec):
@@ -425,6 +439,15 @@ class ChaosRun:
 
         if entry.account.execution_mode == ExecutionMode.LIVE:
             report.mismatches += _mismatches(entry)
+
+
+def _expired_waiting(rec: Recommendation) -> bool:
+    """Approved, held back by transient trouble until it expired: an outcome the
+    promises allow (the approval is not lost silently) if it says why and alerted."""
+    return (
+        "before it could be applied" in rec.outcome_detail
+        and Alert.objects.filter(dedup_key=f"execution_expired:{rec.pk}").exists()
+    )
 
 
 def _explained(rec: Recommendation) -> bool:
