@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0008_outbound_url_policy'),
+        ('campaigns', '0009_webhook_url_write_only'),
     ]
 
     operations = [
