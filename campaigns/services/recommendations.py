@@ -381,7 +381,7 @@ def recommendations_wait_bulk(*, ids: Iterable[int], actor, not_before, detail: 
         return 0
     now = timezone.now()
     with transaction.atomic():
-        moved = _move_bulk(
+        moved = recommendations_move_bulk(
             ids,
             sources=sources,
             target=target,
