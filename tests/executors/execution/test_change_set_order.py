@@ -8,7 +8,7 @@ from decimal import Decimal
 from campaigns.actors import system_user
 from campaigns.models import Campaign, ChangeSet, Recommendation, RecommendationStatus
 from campaigns.services.campaigns import campaign_lock_for_change
-from campaigns.services.recommendations import recommendation_approve
+from campaigns.services.change_set_decisions import change_set_approve
 from executors.batch import execute_approved
 from executors.execute import execute_recommendation
 from tests.executors.execution.conftest import platform_budget, sandbox_writes
@@ -27,19 +27,22 @@ def _reallocation(account, approver):
         total_after=giver.daily_budget + taker.daily_budget,
     )
     legs = []
-    # The increase is decided first: order of approval must not be order of writing.
+    # The increase is created first: order of decision must not be order of writing.
     for campaign, delta in ((taker, SHIFT), (giver, -SHIFT)):
-        leg = Recommendation.objects.create(
-            account=account,
-            campaign=campaign,
-            change_set=change_set,
-            kind="budget",
-            current_value=campaign.daily_budget,
-            proposed_value=campaign.daily_budget + delta,
-            reason="Reallocation inside the pool.",
+        legs.append(
+            Recommendation.objects.create(
+                account=account,
+                campaign=campaign,
+                change_set=change_set,
+                kind="budget",
+                current_value=campaign.daily_budget,
+                proposed_value=campaign.daily_budget + delta,
+                reason="Reallocation inside the pool.",
+            )
         )
-        legs.append(recommendation_approve(recommendation=leg, actor=approver))
-    increase, decrease = legs
+    change_set_approve(change_set=change_set, actor=approver)
+    increase, decrease = (Recommendation.objects.get(pk=leg.pk) for leg in legs)
+    assert increase.status == decrease.status == R.APPROVED
     return increase, decrease
 
 
