@@ -7,6 +7,7 @@ credentials are accepted write-only and handed to the credentials service.
 from decimal import Decimal
 
 from django.db.backends.base.operations import BaseDatabaseOperations
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import ScopedPrimaryKeyRelatedField, StrictInputMixin
@@ -34,7 +35,7 @@ from campaigns.models import (
     RecommendationKind,
 )
 from campaigns.models.tenancy import WEBHOOK_URL_VALIDATORS
-from campaigns.services.campaigns import PERSON_TRANSITIONS
+from campaigns.services.campaigns import PERSON_TRANSITIONS, campaign_pending_status_change
 from executors.models import ExecutionLog
 from optimizer.models import OptimizationRun
 
@@ -183,6 +184,24 @@ class CredentialsSerializer(StrictInputMixin, serializers.Serializer):
 
 class CampaignSerializer(ModelSerializer):
     reason = serializers.CharField(write_only=True, required=False, default="", max_length=500)
+    pending_status_change = serializers.SerializerMethodField(
+        help_text="'pausing' or 'resuming' while a person's pause/resume is on its way to "
+        "the platform (status changes once the platform confirms); else null."
+    )
+    status_change_message = serializers.SerializerMethodField(
+        help_text="After a pause/resume: what happens, in words (under way, or simulated in "
+        "a dry-run account)."
+    )
+
+    @extend_schema_field({"type": "string", "enum": ["pausing", "resuming"], "nullable": True})
+    def get_pending_status_change(self, obj) -> str | None:
+        if not hasattr(obj, "pending_status_change"):  # not read through the viewset's queryset
+            change = campaign_pending_status_change(obj)
+            obj.pending_status_change = change.kind if change else None
+        return {"pause": "pausing", "resume": "resuming"}.get(obj.pending_status_change)
+
+    def get_status_change_message(self, obj) -> str | None:
+        return getattr(obj, "status_change_message", None)
 
     class Meta:
         model = Campaign
@@ -202,6 +221,8 @@ class CampaignSerializer(ModelSerializer):
             "target_cpa",
             "is_pinned",
             "last_significant_change_at",
+            "pending_status_change",
+            "status_change_message",
             "created_at",
             "updated_at",
             "reason",

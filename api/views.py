@@ -28,6 +28,7 @@ from campaigns.models import (
     RecommendationStatus,
     Role,
 )
+from campaigns.selectors import with_pending_status_change
 from campaigns.services.accounts import (
     account_set_credentials,
     account_set_execution_mode,
@@ -39,7 +40,13 @@ from campaigns.services.admin_support import (
     organization_save,
     organization_set_webhook,
 )
-from campaigns.services.campaigns import campaign_transition, campaign_update_limits
+from campaigns.services.campaigns import (
+    campaign_pause,
+    campaign_resume,
+    campaign_transition,
+    campaign_update_limits,
+    status_change_message,
+)
 from campaigns.services.change_set_decisions import (
     change_set_approve,
     change_set_edit_leg,
@@ -197,11 +204,14 @@ class AccountViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMod
         return Response(serializers.AccountSerializer(account).data)
 
 
+PERSON_STATUS_CHANGES = {"pause": campaign_pause, "resume": campaign_resume}
+
+
 class CampaignViewSet(ReadOnlyResource, mixins.UpdateModelMixin):
     """Campaigns. Analysts set spend limits, targets and the pin (PATCH), and move
     a campaign through its states; approvers restore an earlier version."""
 
-    queryset = Campaign.objects.all()
+    queryset = with_pending_status_change(Campaign.objects.all())
     serializer_class = serializers.CampaignSerializer
     filterset_class = filters.CampaignFilter
     ordering_fields = ["id", "name", "status", "daily_budget", "spend_today", "updated_at"]
@@ -235,7 +245,16 @@ class CampaignViewSet(ReadOnlyResource, mixins.UpdateModelMixin):
         """Pause, resume, archive, … (409 with the current state if the move is not allowed)."""
         campaign = self.get_object()
         data = _valid(serializers.CampaignTransitionSerializer, request)
-        campaign = campaign_transition(campaign=campaign, actor=request.user, **data)
+        if data["transition"] in PERSON_STATUS_CHANGES:
+            # A person's pause/resume reaches the platform through the pipeline; the
+            # campaign answers with pending_status_change until the platform confirms.
+            change = PERSON_STATUS_CHANGES[data["transition"]](
+                campaign=campaign, actor=request.user, reason=data["reason"]
+            )
+            campaign = self.get_queryset().get(pk=campaign.pk)
+            campaign.status_change_message = status_change_message(change)
+        else:
+            campaign = campaign_transition(campaign=campaign, actor=request.user, **data)
         return Response(serializers.CampaignSerializer(campaign).data)
 
     @extend_schema(

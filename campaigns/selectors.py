@@ -1,7 +1,9 @@
 """Read-only queries shared by the admin, the API, tasks and services."""
 
+from django.db.models import OuterRef, Subquery
+
 from campaigns.auth import roles_by_org
-from campaigns.models import AdAccount, GuardrailPolicy
+from campaigns.models import AdAccount, GuardrailPolicy, Recommendation
 from campaigns.tenancy import scope_to_orgs
 
 
@@ -32,3 +34,18 @@ def policy_for_account(account: AdAccount) -> GuardrailPolicy:
         or policies.get(None)
         or GuardrailPolicy(organization_id=account.organization_id, version=0)
     )
+
+
+# A person's pause or resume is on its way while its change is in one of these states.
+_OPEN_STATUS_CHANGE = ("approved", "executing")
+PENDING_LABELS = {"pause": "Pausing…", "resume": "Resuming…"}
+
+
+def with_pending_status_change(queryset):
+    """Campaigns annotated with `pending_status_change`: "pause" or "resume" while such a
+    change is on its way to the platform (approved or executing), else None. One subquery,
+    so a list costs no query per row."""
+    pending = Recommendation.objects.filter(
+        campaign=OuterRef("pk"), kind__in=list(PENDING_LABELS), status__in=_OPEN_STATUS_CHANGE
+    ).order_by("-pk")
+    return queryset.annotate(pending_status_change=Subquery(pending.values("kind")[:1]))

@@ -31,6 +31,9 @@ from campaigns.models import (
     DailyMetric,
     QuarantinedRow,
     QuarantineKind,
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
     SyncRun,
     SyncStatus,
 )
@@ -233,9 +236,25 @@ def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGrou
 
 
 def _follow_platform_status(campaigns: dict, incoming: dict, actor) -> None:
-    """A campaign paused or resumed on the platform itself is paused/resumed here too."""
+    """A campaign paused or resumed on the platform itself is paused/resumed here too.
+
+    Not while a person's pause or resume is on its way through the pipeline: the
+    platform's answer to that write, not a read taken before it landed (or an
+    out-of-date read right after), decides the campaign's status then.
+    """
+    if not campaigns:
+        return
+    pending = set(
+        Recommendation.objects.filter(
+            account_id=next(iter(campaigns.values())).account_id,
+            kind__in=[RecommendationKind.PAUSE, RecommendationKind.RESUME],
+            status__in=[RecommendationStatus.APPROVED, RecommendationStatus.EXECUTING],
+        ).values_list("campaign_id", flat=True)
+    )
     for ext_id, values in incoming.items():
         campaign = campaigns[ext_id]
+        if campaign.pk in pending:
+            continue
         if values["status"] == "paused" and campaign.status in (
             CampaignStatus.ACTIVE,
             CampaignStatus.OPTIMIZING,

@@ -24,20 +24,27 @@ from campaigns.admin.charts import Series, bar_chart, line_chart
 from campaigns.admin.display import (
     CAMPAIGN_STATUS_COLOURS,
     RECOMMENDATION_STATUS_COLOURS,
+    badge,
     money,
     status_badge,
 )
 from campaigns.admin.filters import account_filter
 from campaigns.admin.recommendations import describe_change
 from campaigns.admin.rollback import CampaignVersionsMixin
-from campaigns.admin.transitions import TransitionButtonsMixin
+from campaigns.admin.transitions import TransitionButtonsMixin, TransitionTaken
 from campaigns.models import AdGroup, Audience, BudgetPool, Campaign, DailyMetric
+from campaigns.selectors import PENDING_LABELS, with_pending_status_change
 from campaigns.services.admin_support import budget_pool_save
 from campaigns.services.campaigns import (
     PERSON_TRANSITIONS,
+    campaign_pause,
+    campaign_resume,
     campaign_transition,
     campaign_update_limits,
+    status_change_message,
 )
+
+PERSON_STATUS_CHANGES = {"pause": campaign_pause, "resume": campaign_resume}
 
 PERFORMANCE_DAYS = 35
 RECENT_ROWS = 10
@@ -98,7 +105,7 @@ class CampaignAdmin(
         "name",
         "account",
         "external_id",
-        "status",
+        "status_display",
         "budget_pool",
         "daily_budget_display",
         "spend_today_display",
@@ -113,7 +120,7 @@ class CampaignAdmin(
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["name", "account", "external_id", "status"]}),
+        (None, {"fields": ["name", "account", "external_id", "status_display"]}),
         (
             "Budget and spend",
             {
@@ -138,10 +145,17 @@ class CampaignAdmin(
     inlines = [AdGroupInline]
     transition_note_help = "Recorded in the campaign's history with your name."
 
+    def get_queryset(self, request):
+        return with_pending_status_change(super().get_queryset(request))
+
     # --- columns -------------------------------------------------------------
 
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
+        # A person's pause/resume shows as under way until the platform confirms it.
+        pending = getattr(obj, "pending_status_change", None)
+        if pending in PENDING_LABELS:
+            return badge(PENDING_LABELS[pending], CAMPAIGN_STATUS_COLOURS["optimizing"])
         return status_badge(obj, CAMPAIGN_STATUS_COLOURS)
 
     @admin.display(description="daily budget", ordering="daily_budget")
@@ -341,6 +355,10 @@ class CampaignAdmin(
         )
 
     def take_transition(self, request, obj, name, note):
+        if name in PERSON_STATUS_CHANGES:
+            # A person's pause/resume must reach the platform: the pipeline writes it.
+            change = PERSON_STATUS_CHANGES[name](campaign=obj, actor=request.user, reason=note)
+            return TransitionTaken(obj, status_change_message(change))
         return campaign_transition(campaign=obj, transition=name, actor=request.user, reason=note)
 
 

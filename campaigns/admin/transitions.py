@@ -25,6 +25,15 @@ class TransitionButton:
     label: str
 
 
+@dataclass(frozen=True)
+class TransitionTaken:
+    """What `take_transition` returns when the state moves later (a pause the platform
+    has yet to confirm): the object, and what to tell the person instead of "done"."""
+
+    obj: object
+    message: str
+
+
 class TransitionButtonsMixin:
     """Mix into a TenantScopedAdmin whose model has an FSM field named `status`."""
 
@@ -116,9 +125,11 @@ class TransitionButtonsMixin:
         except REFUSALS as exc:
             self.message_user(request, f"{label}: {refusal_message(exc)}", messages.ERROR)
         else:
-            self.message_user(
-                request,
-                f"{label}: done. “{updated}” is now {updated.get_status_display().lower()}.",
-                messages.SUCCESS,
-            )
+            if isinstance(updated, TransitionTaken):
+                message = updated.message
+            else:
+                message = (
+                    f"{label}: done. “{updated}” is now {updated.get_status_display().lower()}."
+                )
+            self.message_user(request, message, messages.SUCCESS)
         return redirect(change_url)

@@ -5,11 +5,23 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django_fsm import can_proceed
+from django_q.tasks import async_task
 
 from campaigns.auth import authorize
-from campaigns.models import Campaign, CampaignStatus
+from campaigns.guardrails import PolicyLimits, risk_of
+from campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    ExecutionMode,
+    Recommendation,
+    RecommendationKind,
+    RecommendationStatus,
+    Source,
+)
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.history import apply_transition, save_with_history
+from campaigns.services.recommendations import recommendations_create_bulk
 
 # Transitions a person may take from the console; the lock transitions are
 # the executor's alone (it calls campaign_lock_for_change / campaign_unlock).
@@ -53,14 +65,121 @@ def campaign_transition(*, campaign: Campaign, transition: str, actor, reason: s
     return current
 
 
-def campaign_pause(*, campaign: Campaign, actor, reason: str) -> Campaign:
-    """Pause an active (or optimizing) campaign in Spectra."""
-    return campaign_transition(campaign=campaign, transition="pause", actor=actor, reason=reason)
+# A person's pause or resume waits in these states until the platform has answered.
+OPEN_STATUSES = (RecommendationStatus.APPROVED, RecommendationStatus.EXECUTING)
+STATUS_KINDS = {"pause": RecommendationKind.PAUSE, "resume": RecommendationKind.RESUME}
 
 
-def campaign_resume(*, campaign: Campaign, actor, reason: str) -> Campaign:
-    """Resume a paused campaign in Spectra."""
-    return campaign_transition(campaign=campaign, transition="resume", actor=actor, reason=reason)
+def campaign_pending_status_change(campaign: Campaign) -> Recommendation | None:
+    """The pause or resume on its way to the platform for this campaign, if any."""
+    return (
+        Recommendation.objects.filter(
+            campaign=campaign, kind__in=STATUS_KINDS.values(), status__in=OPEN_STATUSES
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _request_status_change(*, campaign: Campaign, transition: str, actor, reason: str):
+    """A person's pause/resume as a pre-approved change the execution pipeline writes.
+
+    Spectra's own status moves only when the platform has confirmed (the
+    executor records it), so the console never shows "paused" while the
+    platform still spends. Asking twice returns the change already on its way.
+    """
+    if not reason.strip():
+        raise ServiceError("Say why: a reason is required for every campaign transition.")
+    authorize(actor, "campaigns.transition_campaign", campaign)
+    kind = STATUS_KINDS[transition]
+    with transaction.atomic():
+        current = _locked(campaign)
+        authorize(actor, "campaigns.transition_campaign", current)  # the stored row decides
+        pending = campaign_pending_status_change(current)
+        if pending is not None and pending.kind == kind:
+            return pending
+        if pending is not None:
+            raise TransitionRefused(
+                f"A {pending.get_kind_display().lower()} of '{current}' is still on its way to "
+                "the platform; wait until it is confirmed.",
+                current=current.status,
+            )
+        if not can_proceed(getattr(current, transition)):
+            raise TransitionRefused(
+                f"Cannot {transition} a campaign that is {current.get_status_display().lower()}.",
+                current=current.status,
+            )
+        account = current.account
+        if account.execution_mode == ExecutionMode.READ_ONLY:
+            raise ServiceError(
+                f"Blocked: account '{account}' is read-only, so Spectra cannot {transition} "
+                f"'{current}' on the platform. {transition.capitalize()} it on the platform "
+                "itself; the next sync shows it here."
+            )
+        now = timezone.now()
+        [change] = recommendations_create_bulk(
+            recommendations=[
+                Recommendation(
+                    account=account,
+                    campaign=current,
+                    kind=kind,
+                    source=Source.PERSON,
+                    status=RecommendationStatus.APPROVED,
+                    risk=risk_of(kind, None, PolicyLimits()),
+                    requires_approval=False,
+                    decided_by=actor,
+                    decided_at=now,
+                    decision_note=reason.strip(),
+                    reason=f"{transition.capitalize()}d by {actor}: {reason.strip()}",
+                )
+            ],
+            actor=actor,
+            reason=f"{transition.capitalize()} requested by {actor}: {reason.strip()}",
+        )
+        # The executor carries it out now, not at the next sweep: a pause stops spending.
+        transaction.on_commit(
+            lambda: async_task(
+                "executors.tasks.execute_approved_task",
+                account.pk,
+                task_name=f"{transition} campaign {current.pk} · account {account.pk}",
+                group="execution",
+            ),
+            robust=True,
+        )
+    return change
+
+
+def campaign_pause(*, campaign: Campaign, actor, reason: str) -> Recommendation:
+    """Pause a running campaign on the platform, through the execution pipeline.
+
+    Returns the pre-approved PAUSE change; the campaign shows "Pausing…" until
+    the platform confirms, then PAUSED. Refused in a read-only account.
+    """
+    return _request_status_change(campaign=campaign, transition="pause", actor=actor, reason=reason)
+
+
+def campaign_resume(*, campaign: Campaign, actor, reason: str) -> Recommendation:
+    """Resume a paused campaign on the platform, through the execution pipeline."""
+    return _request_status_change(
+        campaign=campaign, transition="resume", actor=actor, reason=reason
+    )
+
+
+def status_change_message(change: Recommendation) -> str:
+    """What a person is told after asking for a pause or resume, in the account's mode."""
+    verb = "pause" if change.kind == RecommendationKind.PAUSE else "resume"
+    campaign = change.campaign
+    if change.account.execution_mode == ExecutionMode.DRY_RUN:
+        return (
+            f"Simulated: account '{change.account}' is in dry run, so the {verb} of "
+            f"'{campaign}' is simulated and nothing is written to the platform; the campaign "
+            f"stays {campaign.get_status_display().lower()}."
+        )
+    return (
+        f"{'Pausing' if verb == 'pause' else 'Resuming'}…: the {verb} of '{campaign}' is on "
+        f"its way to the platform; it shows as {'paused' if verb == 'pause' else 'active'} "
+        "once the platform confirms."
+    )
 
 
 def campaign_archive(*, campaign: Campaign, actor, reason: str) -> Campaign:

@@ -47,14 +47,17 @@ def test_an_analyst_reads_the_pacing_and_chart_and_pauses_the_campaign(page, ali
     page.fill("#id_transition_note", "Creative refresh before the sale")
     page.get_by_role("button", name="Pause", exact=True).click()
 
-    expect(messages(page)).to_contain_text("is now paused")
-    expect(page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
+    # The pause is a change for the platform: alice's account is in dry run, so she is
+    # told it is simulated, and the campaign shows as being paused meanwhile.
+    expect(messages(page)).to_contain_text("Simulated: ")
+    expect(page.locator(".field-status_display")).to_contain_text("Pausing…")
     campaign.refresh_from_db()
-    assert campaign.status == CampaignStatus.PAUSED
-    latest = campaign.history.latest("history_date")
+    assert campaign.status == CampaignStatus.ACTIVE
+    change = campaign.recommendations.get(kind="pause")
+    latest = change.history.latest("history_date")
     assert (latest.history_user, latest.history_change_reason) == (
         alice.analyst,
-        "Creative refresh before the sale",
+        f"Pause requested by {alice.analyst}: Creative refresh before the sale",
     )
 
 

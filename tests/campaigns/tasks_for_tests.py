@@ -2,10 +2,12 @@
 
 from campaigns.actors import system_user
 from campaigns.models import Campaign
-from campaigns.services.campaigns import campaign_pause
+from campaigns.services.campaigns import campaign_transition
 
 
 def pause_from_task(campaign_id: int, reason: str) -> str:
     """What a spend-limit task does: pause the campaign as the system, saying why."""
     campaign = Campaign.objects.get(pk=campaign_id)
-    return campaign_pause(campaign=campaign, actor=system_user(), reason=reason).status
+    return campaign_transition(
+        campaign=campaign, transition="pause", actor=system_user(), reason=reason
+    ).status

@@ -145,13 +145,19 @@ def test_it_refuses_to_lock_an_optimizing_campaign_whose_lease_is_not_over(alice
 
 
 def test_it_pauses_and_resumes_an_active_campaign(alice):
+    # Spectra's own state, as the executor and sync record it (a person's pause goes
+    # through the pipeline first: tests/executors/execution/test_a_persons_pause_*).
     assert (
-        campaign_pause(campaign=alice.campaign, actor=alice.analyst, reason="Spend review").status
+        campaign_transition(
+            transition="pause", campaign=alice.campaign, actor=alice.analyst, reason="Spend review"
+        ).status
         == S.PAUSED
     )
     assert _status_in_db(alice.campaign) == S.PAUSED
     assert (
-        campaign_resume(campaign=alice.campaign, actor=alice.analyst, reason="Review done").status
+        campaign_transition(
+            transition="resume", campaign=alice.campaign, actor=alice.analyst, reason="Review done"
+        ).status
         == S.ACTIVE
     )
     assert _status_in_db(alice.campaign) == S.ACTIVE
@@ -161,7 +167,9 @@ def test_it_pauses_an_optimizing_campaign_and_drops_its_lock(alice):
     campaign = make_campaign(
         alice.account, status=S.OPTIMIZING, lock_expires_at=timezone.now() + LEASE
     )
-    campaign_pause(campaign=campaign, actor=alice.analyst, reason="Stop now")
+    campaign_transition(
+        transition="pause", campaign=campaign, actor=alice.analyst, reason="Stop now"
+    )
     campaign.refresh_from_db()
     assert (campaign.status, campaign.lock_expires_at) == (S.PAUSED, None)
 
@@ -170,7 +178,9 @@ def test_unlocking_a_campaign_paused_meanwhile_leaves_it_paused(alice):
     campaign = make_campaign(
         alice.account, status=S.OPTIMIZING, lock_expires_at=timezone.now() + LEASE
     )
-    campaign_pause(campaign=campaign, actor=alice.analyst, reason="Stop now")
+    campaign_transition(
+        transition="pause", campaign=campaign, actor=alice.analyst, reason="Stop now"
+    )
     campaign_unlock(campaign=campaign, actor=system_user(), reason="Write finished")
     assert _status_in_db(campaign) == S.PAUSED
 

@@ -39,14 +39,15 @@ class Done:
 
 
 def _pause(t):
-    campaigns.campaign_pause(campaign=t.campaign, actor=t.analyst, reason="Spend spike")
-    return Done(t.campaign, t.analyst, "Spend spike")
+    # A person's pause is a pre-approved change for the pipeline: its history names them.
+    change = campaigns.campaign_pause(campaign=t.campaign, actor=t.analyst, reason="Spend spike")
+    return Done(change, t.analyst, f"Pause requested by {t.analyst}: Spend spike")
 
 
 def _resume(t):
     campaign = make_campaign(t.account, status=CampaignStatus.PAUSED)
-    campaigns.campaign_resume(campaign=campaign, actor=t.analyst, reason="Spike explained")
-    return Done(campaign, t.analyst, "Spike explained")
+    change = campaigns.campaign_resume(campaign=campaign, actor=t.analyst, reason="Spike explained")
+    return Done(change, t.analyst, f"Resume requested by {t.analyst}: Spike explained")
 
 
 def _limits(t):
@@ -234,7 +235,9 @@ def test_the_system_user_cannot_log_in(db):
 def test_reverting_to_an_old_version_cannot_change_a_campaigns_status_or_budget(alice):
     original = alice.campaign.history.earliest()
     Campaign.objects.filter(pk=alice.campaign.pk).update(daily_budget=Decimal("6500.00"))
-    campaigns.campaign_pause(campaign=alice.campaign, actor=alice.analyst, reason="Spend spike")
+    campaigns.campaign_transition(
+        campaign=alice.campaign, transition="pause", actor=alice.analyst, reason="Spend spike"
+    )
 
     reverted = original.instance
     assert (reverted.status, reverted.daily_budget) == (CampaignStatus.ACTIVE, Decimal("5000.00"))

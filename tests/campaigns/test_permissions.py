@@ -11,7 +11,6 @@ from campaigns.credentials import decrypt_credentials
 from campaigns.models import (
     AdAccount,
     Campaign,
-    CampaignStatus,
     ExecutionMode,
     GuardrailPolicy,
     Membership,
@@ -32,7 +31,8 @@ def _pause(t, actor):
 
 
 def _paused(t):
-    return Campaign.objects.get(pk=t.campaign.pk).status == CampaignStatus.PAUSED
+    # A person's pause is a change on its way to the platform (the executor pauses).
+    return Recommendation.objects.filter(campaign=t.campaign, kind="pause").exists()
 
 
 def _limits(t, actor):

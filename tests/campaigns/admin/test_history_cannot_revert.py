@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from campaigns.models import Campaign, CampaignStatus, Recommendation, RecommendationStatus
-from campaigns.services.campaigns import campaign_pause, campaign_update_limits
+from campaigns.services.campaigns import campaign_transition, campaign_update_limits
 from tests.campaigns.admin.conftest import history_url
 
 
@@ -18,7 +18,9 @@ def campaign_with_versions(alice):
         max_daily_spend=Decimal("7000"),
         total_spend_limit=None,
     )
-    return campaign_pause(campaign=alice.campaign, actor=alice.analyst, reason="Spike")
+    return campaign_transition(
+        campaign=alice.campaign, transition="pause", actor=alice.analyst, reason="Spike"
+    )
 
 
 def _first_version(obj):

@@ -1,6 +1,6 @@
 """State buttons act only through the services: refused for the wrong role, recorded when done."""
 
-from campaigns.models import Campaign, CampaignStatus, Recommendation, RecommendationStatus
+from campaigns.models import CampaignStatus, Recommendation, RecommendationStatus
 from tests.campaigns.admin.conftest import messages_of, transition_url
 
 R = RecommendationStatus
@@ -18,10 +18,21 @@ def test_an_analyst_pauses_a_campaign_and_history_names_him_and_his_reason(clien
     )
 
     assert response.status_code == 302
-    assert _status(alice.campaign) == CampaignStatus.PAUSED
-    last = Campaign.history.filter(id=alice.campaign.pk).latest("history_date")
+    # The pause is on its way to the platform; the campaign is paused once it confirms.
+    assert _status(alice.campaign) == CampaignStatus.ACTIVE
+    change = Recommendation.objects.get(campaign=alice.campaign, kind="pause")
+    assert (change.status, change.decided_by, change.source) == (
+        "approved",
+        alice.analyst,
+        "person",
+    )
+    last = change.history.latest("history_date")
     assert last.history_user == alice.analyst
-    assert last.history_change_reason == "Spend spike"
+    assert last.history_change_reason == f"Pause requested by {alice.analyst}: Spend spike"
+    # alice's account is in dry run: she is told plainly that nothing reaches the platform.
+    assert any(
+        m.startswith("Simulated: ") and "nothing is written" in m for m in messages_of(response)
+    )
 
 
 def test_a_viewer_who_posts_a_pause_anyway_is_refused_and_nothing_changes(client, alice):
