@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from campaigns.models.accounts import Autonomy
-from campaigns.models.recommendations import RecommendationKind, Risk
+from campaigns.models.recommendations import RecommendationKind, Risk, Source
 
 K = RecommendationKind
 
@@ -143,6 +143,39 @@ def check_cooldown(
             f"{limits.cooldown_hours} h cooldown lasts until {until:%Y-%m-%d %H:%M}",
         )
     return ALLOW
+
+
+# The learning-rate limit: every change that makes a platform's bidding relearn a
+# campaign counts towards its cooldown — its budget, any of its bids, pausing or
+# resuming it, an audience switched on or off for it.
+SIGNIFICANT_KINDS = frozenset(
+    [K.BUDGET, K.BID, K.PAUSE, K.RESUME, K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS]
+)
+# Changes that undo or stop spending are never held back by the learning-rate limit.
+CORRECTIVE_SOURCES = frozenset([Source.ROLLBACK, Source.SPEND_LIMIT])
+
+
+def is_significant(kind: str, *, targets_campaign: bool) -> bool:
+    """Does this change start its campaign's cooldown when it executes?
+
+    Audience changes count only where they target a campaign (an account-level
+    segment is not one campaign's learning).
+    """
+    return targets_campaign and kind in SIGNIFICANT_KINDS
+
+
+def held_by_cooldown(kind: str, *, source: str, targets_campaign: bool) -> bool:
+    """Does the cooldown hold this change back (at proposal and at execution)?
+
+    Not a pause (it stops spending), not a corrective change (rollback, spend
+    limit), and not a person's resume (the person who paused decides); every
+    other significant change waits for the cooldown to end.
+    """
+    if not is_significant(kind, targets_campaign=targets_campaign):
+        return False
+    if kind == K.PAUSE or source in CORRECTIVE_SOURCES:
+        return False
+    return not (kind == K.RESUME and source == Source.PERSON)
 
 
 def check_spend_limits(

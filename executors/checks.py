@@ -19,6 +19,7 @@ from campaigns.guardrails import (
     check_budget,
     check_cooldown,
     check_spend_limits,
+    held_by_cooldown,
 )
 from campaigns.models import (
     ExecutionMode,
@@ -105,7 +106,7 @@ def execution_checks(
         verdict = check_bid(current=rec.ad_group.bid, proposed=rec.proposed_value, limits=limits)
         if not verdict.ok:
             return verdict
-    if rec.kind in (K.BUDGET, K.BID) and rec.source not in CORRECTIVE:
+    if held_by_cooldown(rec.kind, source=rec.source, targets_campaign=campaign is not None):
         verdict = check_cooldown(campaign.last_significant_change_at, now=now, limits=limits)
         if not verdict.ok:
             return verdict

@@ -138,7 +138,29 @@ def plan_bids(
                 },
             )
         )
-    return proposals, holds
+    return _one_per_campaign(proposals, holds)
+
+
+def _one_per_campaign(proposals: list[Proposal], holds: list[Hold]):
+    """At most one bid change per campaign per run: every bid change restarts the
+    campaign's learning, so only the ad group with the largest expected gain moves."""
+    best: dict[int, Proposal] = {}
+    for p in proposals:
+        if p.campaign_index not in best or p.expected_gain > best[p.campaign_index].expected_gain:
+            best[p.campaign_index] = p
+    kept = [p for p in proposals if best[p.campaign_index] is p]
+    for p in proposals:
+        if best[p.campaign_index] is not p:
+            holds.append(
+                Hold(
+                    "ad_group",
+                    int(p.ad_group_index),
+                    "hold: another ad group of this campaign has the larger expected gain "
+                    "from a bid change in this run (one significant change per campaign "
+                    "per run)",
+                )
+            )
+    return kept, holds
 
 
 def _f(value) -> float | None:

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import connection
-from django.db.models import FloatField, Q, Sum
+from django.db.models import Exists, FloatField, OuterRef, Q, Sum
 from django.db.models.functions import Cast
 
-from campaigns.guardrails import PolicyLimits
+from campaigns.guardrails import SIGNIFICANT_KINDS, PolicyLimits
 from campaigns.models import (
     AdAccount,
     AdGroup,
@@ -24,6 +24,8 @@ from campaigns.models import (
     Campaign,
     CampaignStatus,
     DailyMetric,
+    Recommendation,
+    RecommendationStatus,
 )
 from campaigns.money import MINOR_UNITS
 from optimizer.frame import MetricFrame
@@ -95,9 +97,17 @@ def load_account_inputs(
     currency_symbol: str = "",
 ) -> AccountInputs:
     """Everything the pipeline needs for one account, as arrays."""
+    # A significant change approved but not yet executed will start the cooldown: the
+    # campaign is cooling down already (one significant change per campaign per cooldown).
+    pending = Recommendation.objects.filter(
+        campaign=OuterRef("pk"),
+        kind__in=SIGNIFICANT_KINDS,
+        status__in=[RecommendationStatus.APPROVED, RecommendationStatus.EXECUTING],
+    )
     campaigns = list(
         Campaign.objects.filter(account=account)
         .exclude(status=CampaignStatus.ARCHIVED)
+        .annotate(change_pending=Exists(pending))
         .order_by("pk")
         .values_list(
             "pk",
@@ -109,6 +119,7 @@ def load_account_inputs(
             "target_cpa",
             "target_roas",
             "budget_pool_id",
+            "change_pending",
         )
     )
     campaign_ids = np.array([c[0] for c in campaigns], dtype=np.int64)
@@ -119,7 +130,7 @@ def load_account_inputs(
         max_daily_spend=np.array([float(c[2]) if c[2] is not None else np.inf for c in campaigns]),
         pinned=np.array([c[3] for c in campaigns], dtype=bool),
         cooling_down=np.array(
-            [c[4] is not None and c[4] > cooldown_start for c in campaigns], dtype=bool
+            [(c[4] is not None and c[4] > cooldown_start) or c[9] for c in campaigns], dtype=bool
         ),
         active=np.array([c[5] == CampaignStatus.ACTIVE for c in campaigns], dtype=bool),
         target_cpa=np.array([float(c[6]) if c[6] is not None else np.nan for c in campaigns]),

@@ -7,13 +7,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.auth import authorize
-from campaigns.guardrails import check_bid, check_budget, check_cooldown, limits_of, risk_of
+from campaigns.guardrails import (
+    ALLOW,
+    SIGNIFICANT_KINDS,
+    Verdict,
+    check_bid,
+    check_budget,
+    check_cooldown,
+    limits_of,
+    risk_of,
+)
 from campaigns.models import (
     AdGroup,
     Campaign,
     CampaignStatus,
     Recommendation,
     RecommendationKind,
+    RecommendationStatus,
     Source,
 )
 from campaigns.selectors import policy_for_account
@@ -22,6 +32,29 @@ from campaigns.services.recommendations import recommendations_create_bulk
 
 K = RecommendationKind
 CHANGEABLE = (CampaignStatus.ACTIVE, CampaignStatus.OPTIMIZING, CampaignStatus.PAUSED)
+
+
+def _check_no_change_on_its_way(campaign: Campaign) -> Verdict:
+    """A significant change approved but not yet executed will start the cooldown: a
+    second one for the same campaign would be refused at execution anyway."""
+    pending = (
+        Recommendation.objects.filter(
+            campaign=campaign,
+            kind__in=SIGNIFICANT_KINDS,
+            status__in=[RecommendationStatus.APPROVED, RecommendationStatus.EXECUTING],
+        )
+        .order_by("pk")
+        .first()
+    )
+    if pending is None:
+        return ALLOW
+    return Verdict(
+        False,
+        "cooldown",
+        f"recommendation #{pending.pk} ({pending.get_kind_display().lower()}) is approved for "
+        "this campaign and starts its cooldown when it executes; one significant change per "
+        "campaign per cooldown",
+    )
 
 
 def recommendation_propose(
@@ -53,6 +86,8 @@ def recommendation_propose(
     else:
         raise ServiceError("A person may propose budget and bid changes; use pause/resume instead.")
     authorize(actor, "campaigns.change_campaign", campaign)
+    # The stored row decides (its cooldown, its state), not the copy given.
+    campaign = Campaign.objects.select_related("account").get(pk=campaign.pk)
     if campaign.status not in CHANGEABLE:
         raise ServiceError(
             f"Campaign '{campaign}' is {campaign.get_status_display().lower()}; "
@@ -76,6 +111,8 @@ def recommendation_propose(
         verdict = check_bid(current=current, proposed=proposed_value, limits=limits)
     if verdict.ok:
         verdict = check_cooldown(campaign.last_significant_change_at, now=now, limits=limits)
+    if verdict.ok:
+        verdict = _check_no_change_on_its_way(campaign)
     if not verdict.ok:
         raise GuardrailRefused(f"Refused by {verdict.rule}: {verdict.detail}.", rule=verdict.rule)
     change_pct = (proposed_value - current) / current * 100 if current else None

@@ -32,6 +32,7 @@ from campaigns.services.history import (
     copy_to_history,
     save_with_history,
 )
+from campaigns.services.learning_rate import campaigns_record_significant_changes
 
 R = RecommendationStatus
 
@@ -313,15 +314,19 @@ def _finish(recommendation, *, actor, transition, reason, **fields):
 
 
 def recommendation_mark_executed(*, recommendation, actor, detail: str = ""):
-    """The platform accepted the change."""
-    return _finish(
-        recommendation,
-        actor=actor,
-        transition="mark_executed",
-        reason="Executed on the platform",
-        outcome_detail=detail,
-        executed_at=timezone.now(),
-    )
+    """The platform accepted the change; a significant one starts its campaign's cooldown."""
+    now = timezone.now()
+    with transaction.atomic():
+        done = _finish(
+            recommendation,
+            actor=actor,
+            transition="mark_executed",
+            reason="Executed on the platform",
+            outcome_detail=detail,
+            executed_at=now,
+        )
+        campaigns_record_significant_changes(recommendations=[done], when=now)
+    return done
 
 
 def recommendation_mark_failed(*, recommendation, actor, detail: str):
