@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 
 from api.models import ApiToken
 from api.services import DEFAULT_LIFETIME, MAX_LIFETIME, token_create, token_revoke
+from campaigns.admin.base import DeclaredLookupsOnly
 from campaigns.services.errors import ServiceError
 
 _SECRET = "_spectra_new_token_secret"
@@ -49,7 +50,7 @@ class ApiTokenAddForm(forms.ModelForm):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(DeclaredLookupsOnly, admin.ModelAdmin):
     list_display = [
         "name",
         "user",

@@ -1,6 +1,7 @@
 """Optimisation runs (read-only, with what they held and why) and seasonal events."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 
 from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
@@ -50,11 +51,10 @@ class OptimizationRunAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
 
     @admin.display(description="recommendations")
     def recommendations_link(self, obj):
+        # Reversed, not relative: "../../../" from <id>/change/ landed outside the admin app.
+        url = reverse(f"{self.admin_site.name}:campaigns_recommendation_changelist")
         return format_html(
-            '<a href="../../../campaigns/recommendation/?run__id__exact={}">'
-            "{} proposed by this run</a>",
-            obj.pk,
-            obj.proposed,
+            '<a href="{}?run__id__exact={}">{} proposed by this run</a>', url, obj.pk, obj.proposed
         )
 
     @admin.display(description="notes and holds")

@@ -8,11 +8,18 @@ with the user's role in *that object's* organization.
 State changes go through services; a service that refuses (ServiceError,
 PermissionDenied) becomes an error message on the page, never a 500, and
 nothing the form tried to save is kept.
+
+Changelists filter only through the filters an admin declares: Django lets a
+query string look up any local field (`?credentials_ciphertext__gte=…`), which
+turns every changelist into an oracle for the columns it does not show.
 """
 
 from django import forms, http
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin import SimpleListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
@@ -136,7 +143,77 @@ class ScopedTabularInline(ScopedPermissionsMixin, admin.TabularInline):
         return scoped(super().get_queryset(request), request.user)
 
 
-class TenantScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
+def valid_key(field, value) -> bool:
+    """Whether `value`, as typed in a URL, is a value `field` (a primary key) can hold."""
+    try:
+        field.run_validators(field.to_python(value))
+    except ValidationError:
+        return False
+    return True
+
+
+class DeclaredLookupsOnly:
+    """A changelist answers only the lookups of its declared filters.
+
+    Declared: each list filter's own parameters (as Django's filter classes
+    name them: `status__exact`, `created_at__gte`, a SimpleListFilter's
+    `parameter_name`), the date hierarchy's year/month/day, and
+    `extra_lookups`, the few the console's own links use. Anything else is
+    refused the way Django refuses a lookup it does not allow (400, logged on
+    django.security), before a query is made.
+    """
+
+    extra_lookups: tuple[str, ...] = ()
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup in self.declared_lookups(request)
+
+    def declared_lookups(self, request) -> set[str]:
+        lookups = set(self.extra_lookups)
+        if self.date_hierarchy:
+            lookups |= {f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+        list_filter = self.get_list_filter(request) if request is not None else self.list_filter
+        for item in list_filter:
+            if isinstance(item, type) and issubclass(item, SimpleListFilter):
+                lookups.add(item.parameter_name)
+            else:
+                path = item[0] if isinstance(item, list | tuple) else item
+                lookups |= field_filter_parameters(self.model, path)
+        return lookups
+
+
+def field_filter_parameters(model, path: str) -> set[str]:
+    """The query parameters Django's field list filters read for the field at `path`.
+
+    Named here rather than asked of a filter instance: building one lists its
+    choices, a DISTINCT scan of the table for an AllValuesFieldListFilter.
+    Choice and boolean filters read `__exact`, date filters `__gte`/`__lt`,
+    all-values filters the bare path, relations `__<key>__exact`, every one
+    `__isnull`, the empty filter `__isempty`.
+    """
+    field = get_fields_from_path(model, path)[-1]
+    names = {path, *(f"{path}__{lookup}" for lookup in ("exact", "isnull", "isempty", "gte", "lt"))}
+    if field.is_relation:
+        names.add(f"{path}__{field.target_field.name}__exact")
+    return names
+
+
+class BoundedChangeList(ChangeList):
+    """Django's changelist, with a date hierarchy that stays inside the calendar.
+
+    Django turns `?created_at__year=9999&created_at__month=12` into "from the
+    first of that month to the first of the next" and catches a ValueError on
+    the way, but not the OverflowError of stepping past 9999-12-31.
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class TenantScopedAdmin(DeclaredLookupsOnly, ScopedPermissionsMixin, SimpleHistoryAdmin):
     """A history-aware ModelAdmin that only ever shows the user's organizations."""
 
     # A platform API or webhook URL typed without a scheme means HTTPS
@@ -149,6 +226,9 @@ class TenantScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user)
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
 
     def may_edit(self, request, obj=None) -> bool:
         if self.showing_history_version(request):
@@ -308,6 +388,9 @@ class TenantScopedAdmin(ScopedPermissionsMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if not self.has_history:
             raise http.Http404("This model keeps no versions.")
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        if not valid_key(history.model._meta.pk, version_id):
+            raise http.Http404(f"No version with id {version_id!r}.")
         if request.method not in ("GET", "HEAD"):
             # SIMPLE_HISTORY_REVERT_DISABLED only hides the button; simple-history
             # still saves a POSTed form. A version is restored by a rollback

@@ -177,6 +177,9 @@ class RecommendationAdmin(
         "requires_approval",
         ("created_at", admin.DateFieldListFilter),
     ]
+    # Filters the console's own links use: a campaign page's "all recommendations"
+    # and an optimisation run's "proposed by this run".
+    extra_lookups = ("campaign", "run__id__exact")
     search_fields = ["campaign__name", "campaign__external_id"]
     list_select_related = ["campaign", "account", "ad_group", "audience"]
     autocomplete_fields = ["campaign", "ad_group", "audience"]
