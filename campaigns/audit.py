@@ -19,6 +19,9 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from campaigns.models import AdAccount, AdGroup, Audience, Campaign, GuardrailPolicy, Recommendation
 
 PAGE_SIZE = 50
+# The databases take a LIMIT/OFFSET up to a signed 64-bit integer; a page past
+# that is past the end of any timeline, and asking the database would fail.
+_MAX_OFFSET = 2**63 - 1
 # Bookkeeping that changes with every save and says nothing to a reader.
 # Who decided and when are the entry's own actor and time.
 _QUIET_FIELDS = {
@@ -145,6 +148,8 @@ def audit_timeline(
     parts.append(keys(logs, "execution", "id", "created_at"))
     page = max(page, 1)
     start = (page - 1) * page_size
+    if start + page_size + 1 > _MAX_OFFSET:
+        return AuditPage(entries=[], number=page, has_next=False)
     union = parts[0].union(*parts[1:], all=True).order_by("-at", "-key")
     picked = list(union[start : start + page_size + 1])
     has_next = len(picked) > page_size

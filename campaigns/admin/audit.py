@@ -36,8 +36,12 @@ class AuditTimelineMixin:
         try:
             number = int(request.GET.get("p", "1"))
         except ValueError:
-            number = 1
+            number = 0
+        if number < 1:
+            raise http.Http404("No such page in this timeline.")
         page = audit_timeline(**{self.audit_subject: obj}, search=search, page=number)
+        if number > 1 and not page.entries:  # like Django's paginator: only page 1 may be empty
+            raise http.Http404("No such page in this timeline.")
         rows = [(entry, self._entry_url(entry)) for entry in page.entries]
         return TemplateResponse(
             request,

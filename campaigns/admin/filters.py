@@ -7,7 +7,9 @@ filtered table.
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 
+from campaigns.admin.base import valid_key
 from campaigns.models import AdAccount, Organization
 from campaigns.selectors import scoped
 
@@ -21,9 +23,13 @@ class ScopedRelatedFilter(admin.SimpleListFilter):
         return [(str(row.pk), str(row)) for row in rows]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.field_path}__pk": self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        if not valid_key(self.related_model._meta.pk, self.value()):
+            # What Django's own field filters do with a value their field cannot
+            # hold: the changelist redirects to itself with ?e=1.
+            raise IncorrectLookupParameters(f"{self.title}: {self.value()!r} is not an id.")
+        return queryset.filter(**{f"{self.field_path}__pk": self.value()})
 
 
 def account_filter(field_path: str = "account") -> type[ScopedRelatedFilter]:

@@ -2,12 +2,38 @@
 
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from campaigns.models.accounts import AdAccount
 from campaigns.models.guards import RefuseUnsavedCopies
 from campaigns.models.tenancy import Organization
+
+# The settings that become a time or a count, and the values that make sense for
+# them. Unbounded, a recommendation_ttl_hours of 2**31 - 1 was accepted and then
+# every proposal of the policy failed (now + that many hours is past year 9999).
+BOUNDS = {
+    "cooldown_hours": (0, 24 * 30),  # at most one significant change a month
+    "recommendation_ttl_hours": (1, 24 * 30),  # a proposal waits an hour to a month
+    "conversion_lag_days": (0, 90),  # the platforms' longest attribution window
+    "max_changes_per_run": (1, 10_000),  # one Google Ads mutate batch; empty: no limit
+    "min_clicks": (0, 10_000_000),
+    "min_conversions": (0, 1_000_000),
+}
+
+
+def _in_bounds(name: str) -> list:
+    low, high = BOUNDS[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _bounds_constraint(name: str, *, nullable: bool = False) -> models.CheckConstraint:
+    low, high = BOUNDS[name]
+    condition = models.Q(**{f"{name}__gte": low, f"{name}__lte": high})
+    if nullable:
+        condition |= models.Q(**{f"{name}__isnull": True})
+    return models.CheckConstraint(condition=condition, name=f"policy_{name}_in_bounds")
 
 
 class GuardrailPolicy(RefuseUnsavedCopies, models.Model):
@@ -57,14 +83,26 @@ class GuardrailPolicy(RefuseUnsavedCopies, models.Model):
     require_manual_approval = models.BooleanField(
         default=False, help_text="Every change needs a person, whatever the account's autonomy."
     )
-    cooldown_hours = models.PositiveIntegerField(default=72)
-    max_changes_per_run = models.PositiveIntegerField(null=True, blank=True, default=50)
+    cooldown_hours = models.PositiveIntegerField(
+        default=72, validators=_in_bounds("cooldown_hours")
+    )
+    max_changes_per_run = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=50,
+        validators=_in_bounds("max_changes_per_run"),
+        help_text="Empty: no limit.",
+    )
     significance_level = models.DecimalField(
         max_digits=4, decimal_places=3, default=Decimal("0.050")
     )
-    min_clicks = models.PositiveIntegerField(default=100)
-    min_conversions = models.PositiveIntegerField(default=20)
-    conversion_lag_days = models.PositiveSmallIntegerField(default=7)
+    min_clicks = models.PositiveIntegerField(default=100, validators=_in_bounds("min_clicks"))
+    min_conversions = models.PositiveIntegerField(
+        default=20, validators=_in_bounds("min_conversions")
+    )
+    conversion_lag_days = models.PositiveSmallIntegerField(
+        default=7, validators=_in_bounds("conversion_lag_days")
+    )
     fatigue_suppress_threshold = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("80")
     )
@@ -74,7 +112,9 @@ class GuardrailPolicy(RefuseUnsavedCopies, models.Model):
     activate_max_fatigue = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("50")
     )
-    recommendation_ttl_hours = models.PositiveIntegerField(default=48)
+    recommendation_ttl_hours = models.PositiveIntegerField(
+        default=48, validators=_in_bounds("recommendation_ttl_hours")
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -108,6 +148,12 @@ class GuardrailPolicy(RefuseUnsavedCopies, models.Model):
                 & models.Q(activate_max_fatigue__gte=0, activate_max_fatigue__lte=100),
                 name="policy_scores_0_100",
             ),
+            _bounds_constraint("cooldown_hours"),
+            _bounds_constraint("recommendation_ttl_hours"),
+            _bounds_constraint("conversion_lag_days"),
+            _bounds_constraint("max_changes_per_run", nullable=True),
+            _bounds_constraint("min_clicks"),
+            _bounds_constraint("min_conversions"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,8 @@
 """Lists come in pages linked by opaque cursors, in the order asked for."""
 
+from base64 import b64encode
+from urllib.parse import quote
+
 import pytest
 
 from tests.api.helpers import client_for
@@ -24,3 +27,39 @@ def test_a_forged_cursor_is_a_404_not_a_crash(alice):
     response = client_for(alice.viewer).get("/api/v1/campaigns/?cursor=bz1hYmM%3D")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def _cursor(query: str) -> str:
+    return quote(b64encode(query.encode()).decode())
+
+
+@pytest.mark.parametrize(
+    ("ordering", "position"),
+    [
+        ("", "abc"),  # cD1hYmM= : "p=abc" against the default ordering by id
+        ("", "1.5"),
+        ("", "99999999999999999999"),
+        ("daily_budget", "NaN"),
+        ("daily_budget", "lots"),
+        ("updated_at", "2026-13-45"),
+        ("updated_at", "None"),
+        ("name", "\x00"),
+    ],
+)
+def test_a_cursor_whose_position_the_ordering_cannot_hold_is_a_404(alice, ordering, position):
+    query = f"?ordering={ordering}&" if ordering else "?"
+    response = client_for(alice.viewer).get(
+        f"/api/v1/campaigns/{query}cursor={_cursor(f'p={position}')}"
+    )
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_cursor_with_a_real_position_still_pages(alice):
+    response = client_for(alice.viewer).get(
+        f"/api/v1/campaigns/?cursor={_cursor(f'p={alice.campaign.pk + 1}')}"
+    )
+
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [alice.campaign.pk]
