@@ -21,8 +21,9 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_permission_codename, get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router, transaction
+from django.db.models.constants import LOOKUP_SEP
 from django_fsm import ConcurrentTransition
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -166,6 +167,10 @@ class DeclaredLookupsOnly:
     extra_lookups: tuple[str, ...] = ()
 
     def lookup_allowed(self, lookup, value, request=None):
+        if lookup in self.extra_lookups and not valid_key(_target_field(self.model, lookup), value):
+            # No list filter reads an extra lookup, so nothing else checks its value:
+            # one the field cannot hold (campaign=2**63) is Django's ?e=1, not a 500.
+            raise IncorrectLookupParameters(f"{lookup}: {value!r} is not an id.")
         return lookup in self.declared_lookups(request)
 
     def declared_lookups(self, request) -> set[str]:
@@ -180,6 +185,19 @@ class DeclaredLookupsOnly:
                 path = item[0] if isinstance(item, list | tuple) else item
                 lookups |= field_filter_parameters(self.model, path)
         return lookups
+
+
+def _target_field(model, lookup: str):
+    """The field whose values `lookup` compares (a relation's key for a relation)."""
+    field = None
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            break  # the rest are lookups: exact, gte, …
+        if field.is_relation:
+            model = field.related_model
+    return field.target_field if field.is_relation else field
 
 
 def field_filter_parameters(model, path: str) -> set[str]:

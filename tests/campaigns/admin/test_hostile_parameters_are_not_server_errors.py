@@ -30,6 +30,9 @@ def viewer(client, tenants):
         ("adaccount", "organization=abc"),
         ("alert", "organization=%00"),
         ("alert", "account=-1e3"),
+        ("recommendation", f"campaign={2**63}"),  # the campaign page's own link, overflowed
+        ("recommendation", "campaign=abc"),
+        ("recommendation", "run__id__exact=abc"),
     ],
 )
 def test_a_filter_id_that_is_no_id_redirects_to_the_unfiltered_list(viewer, model_name, query):
