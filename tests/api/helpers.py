@@ -3,6 +3,7 @@
 from rest_framework.test import APIClient
 
 from api.services import token_create
+from api.throttling import TokenRateThrottle
 
 
 def client_for(user, *, name: str = "tests") -> APIClient:
@@ -17,3 +18,12 @@ def token_header(user, *, name: str = "schemathesis") -> dict[str, str]:
     """The Authorization header of a fresh API token of `user`."""
     _token, secret = token_create(user=user, name=name, actor=user)
     return {"Authorization": f"Bearer {secret}"}
+
+
+def lift_throttles(monkeypatch, *orgs) -> None:
+    """For tests that send many generated requests: they are about answers, not
+    throttles (those are tested apart)."""
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/min"})
+    for org in orgs:
+        org.api_requests_per_minute = 100_000
+        org.save()

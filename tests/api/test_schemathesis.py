@@ -23,9 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.throttling import TokenRateThrottle
 from spectra.wsgi import application
-from tests.api.helpers import token_header
+from tests.api.helpers import lift_throttles, token_header
 
 MAX_EXAMPLES = 10  # per operation and run; CI time is bounded, coverage is wide
 CHECKS = [
@@ -53,11 +52,7 @@ def _connection_kept_open():
 
 @pytest.fixture
 def tenant_headers(alice, bob, monkeypatch, _connection_kept_open):
-    # Generated requests come fast; this test is about answers, not throttles (tested apart).
-    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "100000/min"})
-    for tenant in (alice, bob):
-        tenant.org.api_requests_per_minute = 100_000
-        tenant.org.save()
+    lift_throttles(monkeypatch, alice.org, bob.org)
     return [token_header(alice.admin), token_header(bob.approver)]
 
 
