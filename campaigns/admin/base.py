@@ -167,7 +167,8 @@ class DeclaredLookupsOnly:
     extra_lookups: tuple[str, ...] = ()
 
     def lookup_allowed(self, lookup, value, request=None):
-        if lookup in self.extra_lookups and not valid_key(_target_field(self.model, lookup), value):
+        compares_ids = lookup in self.extra_lookups and not lookup.endswith("__isnull")
+        if compares_ids and not valid_key(_target_field(self.model, lookup), value):
             # No list filter reads an extra lookup, so nothing else checks its value:
             # one the field cannot hold (campaign=2**63) is Django's ?e=1, not a 500.
             raise IncorrectLookupParameters(f"{lookup}: {value!r} is not an id.")

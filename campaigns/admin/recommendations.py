@@ -178,8 +178,8 @@ class RecommendationAdmin(
         ("created_at", admin.DateFieldListFilter),
     ]
     # Filters the console's own links use: a campaign page's "all recommendations"
-    # and an optimisation run's "proposed by this run".
-    extra_lookups = ("campaign", "run__id__exact")
+    # and an optimisation run's "proposed by this run"; the queue's "not in a change set".
+    extra_lookups = ("campaign", "run__id__exact", "change_set__isnull")
     search_fields = ["campaign__name", "campaign__external_id"]
     list_select_related = ["campaign", "account", "ad_group", "audience"]
     autocomplete_fields = ["campaign", "ad_group", "audience"]
