@@ -29,7 +29,7 @@ def clamp_to_bounds(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_webhook_url_write_only'),
+        ('campaigns', '0010_recommendation_not_before'),
     ]
 
     operations = [
