@@ -65,10 +65,12 @@ def demo_seed(*, sandbox_url: str) -> list[AdAccount]:
     users = get_user_model()
     with transaction.atomic():
         org, _ = Organization.objects.get_or_create(slug="demo", defaults={"name": "Demo Agency"})
-        # Changes of up to 20 % are low risk here, so the demo shows both kinds:
-        # small steps applied by the policy, larger ones waiting for a person.
+        # A reallocation is one decision (a change set) as risky as its largest leg, and
+        # its legs reach the 30 % cap; so here a whole reallocation within the cap is
+        # low risk and applies itself (simulated on the dry-run Google account), while
+        # audience switches and anything beyond wait for a person.
         GuardrailPolicy.objects.get_or_create(
-            organization=org, account=None, defaults={"approval_threshold_pct": Decimal("20")}
+            organization=org, account=None, defaults={"approval_threshold_pct": Decimal("30")}
         )
         if not users.objects.filter(username="admin").exists():
             users.objects.create_superuser("admin", "admin@example.com", DEMO_PASSWORD)
