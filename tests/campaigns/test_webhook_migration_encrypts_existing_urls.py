@@ -13,8 +13,19 @@ AFTER = [("campaigns", "0009_webhook_url_write_only")]
 HOOK = "https://hooks.slack.com/services/T1/B1/plain-SECRET"
 
 
+@pytest.fixture
+def back_to_latest_afterwards():
+    """Leave the schema fully migrated: later tests share this database."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_existing_webhook_urls_are_encrypted_and_the_plain_column_is_gone():
+def test_existing_webhook_urls_are_encrypted_and_the_plain_column_is_gone(
+    back_to_latest_afterwards,
+):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
