@@ -174,6 +174,9 @@ class DeclaredLookupsOnly:
             raise IncorrectLookupParameters(f"{lookup}: {value!r} is not an id.")
         return lookup in self.declared_lookups(request)
 
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
+
     def declared_lookups(self, request) -> set[str]:
         lookups = set(self.extra_lookups)
         if self.date_hierarchy:
@@ -220,9 +223,10 @@ def field_filter_parameters(model, path: str) -> set[str]:
 class BoundedChangeList(ChangeList):
     """Django's changelist, with a date hierarchy that stays inside the calendar.
 
-    Django turns `?created_at__year=9999&created_at__month=12` into "from the
-    first of that month to the first of the next" and catches a ValueError on
-    the way, but not the OverflowError of stepping past 9999-12-31.
+    Django turns
+    `?created_at__year=9999&created_at__month=12` into "from the first of that
+    month to the first of the next" and catches a ValueError on the way, but
+    not the OverflowError of stepping past 9999-12-31.
     """
 
     def get_filters(self, request):
@@ -245,9 +249,6 @@ class TenantScopedAdmin(DeclaredLookupsOnly, ScopedPermissionsMixin, SimpleHisto
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user)
-
-    def get_changelist(self, request, **kwargs):
-        return BoundedChangeList
 
     def may_edit(self, request, obj=None) -> bool:
         if self.showing_history_version(request):
