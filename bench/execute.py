@@ -75,7 +75,7 @@ def main() -> None:
         RecommendationStatus,
     )
     from campaigns.services.accounts import account_set_credentials
-    from executors.batch import execute_approved
+    from executors.pipeline import execute_approved
     from executors.sandbox.process import SandboxProcess
     from executors.sync import sync_account
     from spectra.demo import SANDBOX_CREDENTIALS

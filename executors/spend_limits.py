@@ -30,7 +30,7 @@ from campaigns.models import (
 from campaigns.services.alerts import alert_raise
 from campaigns.services.recommendations import recommendations_create_bulk
 from executors.clients.factory import client_for
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from executors.sync_rows import BadRow, clean_metric
 from executors.windows import account_today
 

@@ -6,8 +6,7 @@ so a redelivered task reads the current state.
 
 from campaigns.actors import system_user
 from campaigns.models import AdAccount
-from executors.batch import execute_approved
-from executors.execute import recover_executions
+from executors.pipeline import execute_approved, recover_executions
 from executors.spend_limits import enforce_spend_limits
 from executors.sync import sync_account
 from executors.windows import sync_window

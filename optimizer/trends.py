@@ -158,7 +158,7 @@ def weekly_comparison(
     changes = {}
     for metric in METRICS:
         now, before = recent.estimate(metric), previous.estimate(metric)
-        changes[metric] = Change(now, before, (ratio(now, before) - 1.0) * 100.0)
+        changes[metric] = Change(now, before, pct_change(now, before))
     return Trends(frame.entity_ids, recent, previous, touching, has_event, **changes)
 
 
@@ -204,6 +204,14 @@ def weekday_index(frame: MetricFrame, *, events: tuple[SeasonalWindow, ...] = ()
     if not known.any() or per_day[known].mean() <= 0:
         return np.full(7, np.nan)
     return per_day / per_day[known].mean()
+
+
+def pct_change(now: np.ndarray, before: np.ndarray) -> np.ndarray:
+    """The change from `before` to `now` in percent; nan where `before` is not positive,
+    or so near zero that the percentage overflows (hypothesis found 1 after 2e-308)."""
+    with np.errstate(over="ignore"):
+        pct = (ratio(now, before) - 1.0) * 100.0
+    return np.where(np.isfinite(pct), pct, np.nan)
 
 
 def ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:

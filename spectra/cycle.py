@@ -33,7 +33,7 @@ from campaigns.services.auto_approval import (
     recommendations_approve_by_policy,
     recommendations_expire_stale,
 )
-from executors.batch import execute_approved
+from executors.pipeline import execute_approved
 from executors.spend_limits import enforce_spend_limits
 from executors.tasks import sync_account_task
 from optimizer.anomaly_alerts import detect_account_anomalies

@@ -24,7 +24,8 @@ from campaigns.services.history import apply_transition, save_with_history
 from campaigns.services.recommendations import recommendations_create_bulk
 
 # Transitions a person may take from the console; the lock transitions are
-# the executor's alone (it calls campaign_lock_for_change / campaign_unlock).
+# the pipeline's alone (campaigns.services.execution locks in bulk; recovery
+# releases a dead writer's lock with campaign_unlock).
 PERSON_TRANSITIONS = {
     "start_asset_generation",
     "mark_assets_ready",

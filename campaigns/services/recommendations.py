@@ -330,13 +330,31 @@ def recommendation_mark_executed(*, recommendation, actor, detail: str = ""):
 
 
 def recommendation_mark_failed(*, recommendation, actor, detail: str):
-    """Retries are exhausted; `detail` is the platform's error in words."""
-    return _finish(
-        recommendation,
-        actor=actor,
-        transition="mark_failed",
-        reason=f"Failed: {detail}",
-        outcome_detail=detail,
+    """Refused for good (validation, not found, permission); `detail` is the platform's
+    error in words. A person is told (an alert), in the same transaction."""
+    with transaction.atomic():
+        failed = _finish(
+            recommendation,
+            actor=actor,
+            transition="mark_failed",
+            reason=f"Failed: {detail}",
+            outcome_detail=detail,
+        )
+        _alert_not_applied(failed, f"Could not apply: {failed}", detail, "execution_failed")
+    return failed
+
+
+def _alert_not_applied(rec: Recommendation, title: str, detail: str, kind: str) -> None:
+    alert_raise(
+        organization_id=rec.account.organization_id,
+        account=rec.account,
+        campaign=rec.campaign,
+        kind=AlertKind.EXECUTION_FAILED,
+        severity=Severity.WARNING,
+        title=title,
+        message=detail,
+        dedup_key=f"{kind}:{rec.pk}",
+        data={"recommendation": rec.pk},
     )
 
 
@@ -426,16 +444,8 @@ def recommendation_expire_waiting(*, recommendation, actor) -> Recommendation:
         current.outcome_detail = detail
         current.lease_expires_at = None
         save_with_history(current, actor=actor, reason=detail[:500])
-        alert_raise(
-            organization_id=current.account.organization_id,
-            account=current.account,
-            campaign=current.campaign,
-            kind=AlertKind.EXECUTION_FAILED,
-            severity=Severity.WARNING,
-            title=f"Expired before it could be applied: {current}",
-            message=detail,
-            dedup_key=f"execution_expired:{current.pk}",
-            data={"recommendation": current.pk},
+        _alert_not_applied(
+            current, f"Expired before it could be applied: {current}", detail, "execution_expired"
         )
     return current
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.auth import authorize
+from campaigns.change_kinds import KINDS
 from campaigns.models import (
     AdGroup,
     Campaign,
@@ -23,14 +24,6 @@ from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.recommendations import recommendations_create_bulk
 
 K = RecommendationKind
-INVERSE = {
-    K.AUDIENCE_ACTIVATE: K.AUDIENCE_SUPPRESS,
-    K.AUDIENCE_SUPPRESS: K.AUDIENCE_ACTIVATE,
-    K.PAUSE: K.RESUME,
-    K.RESUME: K.PAUSE,
-    K.BUDGET: K.BUDGET,
-    K.BID: K.BID,
-}
 
 
 def _approved(actor, now, **fields) -> Recommendation:
@@ -73,7 +66,7 @@ def recommendation_rollback(
         campaign=original.campaign,
         ad_group=original.ad_group,
         audience=original.audience,
-        kind=INVERSE[original.kind],
+        kind=KINDS[original.kind].inverse,
         current_value=original.proposed_value,
         proposed_value=original.current_value,
         rollback_of=original,

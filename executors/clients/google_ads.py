@@ -36,7 +36,7 @@ from executors.clients.errors import (
     PlatformUnavailable,
     shown_text,
 )
-from executors.clients.http import RetryPolicy, call, call_once, retrying
+from executors.clients.http import NO_RETRY, RetryPolicy, call, call_once, retrying
 from executors.clients.records import AdGroupRecord, AudienceRecord, CampaignRecord, MetricRecord
 from executors.clients.tokens import cached_token, forget_cached_tokens, forget_token
 
@@ -229,8 +229,11 @@ class GoogleAdsClient:
         )
         self.timeout = timeout
         self.read_retry = read_retry or RetryPolicy()
-        # Only answers that say "not applied" are retried; a lost answer never is.
-        self.write_retry = write_retry or RetryPolicy()
+        # Writes are retried in one layer, the pipeline's sender (executors.senders),
+        # which charges the rate limit for every attempt; a client-level retry under it
+        # multiplied the attempts and went round the limit. Only answers that say "not
+        # applied" are ever retried; a lost answer never is.
+        self.write_retry = write_retry or NO_RETRY
         self.session = session or guarded_session(Purpose.GOOGLE_ADS_API, Purpose.TOKEN)
 
     def __repr__(self) -> str:  # never show the secrets

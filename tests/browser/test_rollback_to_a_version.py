@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Recommendation, RecommendationStatus, Source
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from executors.tasks import execute_approved_task
 from tests.browser.pages import log_in, messages, row
 from tests.executors.execution.conftest import approved_budget, platform_budget

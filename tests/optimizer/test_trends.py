@@ -4,7 +4,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -154,8 +154,15 @@ counts = arrays(
 )
 
 
+_ZEROS = np.zeros((3, 14))
+_SUBNORMAL_SPEND = _ZEROS.copy()
+_SUBNORMAL_SPEND[0, 0], _SUBNORMAL_SPEND[0, 13] = 2.2250738585072014e-308, 1.0
+
+
 @settings(max_examples=50, deadline=None)
 @given(impressions=counts, clicks=counts, conversions=counts, value=counts, spend=counts)
+# Found by hypothesis in CI: 1 after 2e-308 is a ratio a float holds, a percentage it does not.
+@example(_ZEROS, _ZEROS, _ZEROS, _ZEROS, _SUBNORMAL_SPEND)
 def test_changes_are_never_infinite_for_any_non_negative_data(
     impressions, clicks, conversions, value, spend
 ):

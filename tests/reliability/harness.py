@@ -45,10 +45,9 @@ from campaigns.models import (
 from campaigns.services.accounts import account_set_credentials
 from campaigns.services.campaigns import campaign_update_limits
 from campaigns.services.recommendations import recommendation_approve
-from executors.batch import execute_approved
 from executors.clients.adobe import forget_cached_tokens as forget_adobe_tokens
 from executors.clients.google_ads import forget_cached_tokens as forget_google_tokens
-from executors.execute import LEASE, recover_executions
+from executors.pipeline import LEASE, execute_approved, recover_executions
 from executors.sandbox.server import SandboxServer
 from executors.sync import sync_account
 from spectra.cycle import dispatch_cycles

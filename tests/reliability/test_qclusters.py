@@ -27,8 +27,7 @@ from django_q.tasks import async_task
 
 from campaigns.models import AdAccount, Campaign, GuardrailPolicy, Recommendation
 from campaigns.models import RecommendationStatus as R
-from executors.batch import execute_approved
-from executors.execute import LEASE, recover_executions
+from executors.pipeline import LEASE, execute_approved, recover_executions
 from executors.sandbox.server import SandboxServer
 from spectra.cycle import dispatch_cycles
 from spectra.demo import DEMO_TIME_ZONE

@@ -42,12 +42,11 @@ from campaigns.services.recommendations import (
 )
 from campaigns.services.rollback import recommendation_rollback
 from campaigns.services.switch import organization_execution_set
-from executors import execute
-from executors.batch import execute_approved
+from executors import senders
 from executors.clients import http
 from executors.clients.adobe import forget_cached_tokens
-from executors.execute import LEASE, execute_recommendation, recover_executions
 from executors.models import ExecutionLog
+from executors.pipeline import LEASE, execute_approved, execute_recommendation, recover_executions
 from executors.sandbox.server import SandboxServer
 from executors.sync import sync_account
 from spectra.demo import SANDBOX_CREDENTIALS
@@ -70,7 +69,7 @@ KINDS = ["500", "503", "429", "reset", "malformed"]  # no `slow`: examples stay 
 @pytest.fixture
 def no_backoff(monkeypatch):
     no_wait = lambda **kw: lambda state: 0  # noqa: E731
-    monkeypatch.setattr(execute, "wait_random_exponential", no_wait)
+    monkeypatch.setattr(senders, "backoff_seconds", lambda attempt, asked: 0)
     monkeypatch.setattr(http, "wait_random_exponential", no_wait)
 
 

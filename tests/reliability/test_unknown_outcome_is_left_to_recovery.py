@@ -11,8 +11,9 @@ import requests
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignStatus, RecommendationStatus
-from executors import execute
-from executors.execute import LEASE, execute_recommendation, recover_executions
+from executors import senders
+from executors.pipeline import LEASE, execute_recommendation, recover_executions
+from executors.pipeline import run as execute
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 
 
@@ -24,7 +25,7 @@ def _faults(sandbox, **config):
 def test_a_change_with_no_answer_to_any_attempt_is_read_back_not_failed(
     sandbox, live_account, alice, monkeypatch
 ):
-    monkeypatch.setattr(execute, "wait_random_exponential", lambda **kw: lambda state: 0)
+    monkeypatch.setattr(senders, "backoff_seconds", lambda attempt, asked: 0)
     # Every write is applied and its answer cut off, four times over; reads answer.
     _faults(sandbox, rate=1.0, kinds=["malformed"], writesOnly=True)
     rec = approved_budget(live_account, alice.approver)
@@ -42,18 +43,18 @@ def test_a_change_with_no_answer_to_any_attempt_is_read_back_not_failed(
 def test_a_change_that_cannot_be_read_back_either_is_finished_by_recovery_not_failed(
     sandbox, live_account, alice, monkeypatch, settings
 ):
-    monkeypatch.setattr(execute, "wait_random_exponential", lambda **kw: lambda state: 0)
+    monkeypatch.setattr(senders, "backoff_seconds", lambda attempt, asked: 0)
     settings.PLATFORM_TIMEOUT_S = 0.5
     rec = approved_budget(live_account, alice.approver)
     # Reads answer until the write goes out; from then on every answer is cut off.
-    original_claim = execute.recommendation_claim
+    original_claim = execute.recommendations_claim_bulk
 
     def claim_then_break_the_platform(**kwargs):
         won = original_claim(**kwargs)
         _faults(sandbox, rate=1.0, kinds=["malformed"])
         return won
 
-    monkeypatch.setattr(execute, "recommendation_claim", claim_then_break_the_platform)
+    monkeypatch.setattr(execute, "recommendations_claim_bulk", claim_then_break_the_platform)
 
     after_the_attempts = execute_recommendation(rec.pk)
 

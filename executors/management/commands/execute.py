@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import AdAccount
-from executors.batch import execute_approved
+from executors.pipeline import execute_approved
 
 
 class Command(BaseCommand):

@@ -28,7 +28,6 @@ def viewer(client, tenants):
         ("campaign", "account=1.5"),
         ("campaign", "account=99999999999999999999"),
         ("adaccount", "organization=abc"),
-        ("alert", "organization=%00"),
         ("alert", "account=-1e3"),
         ("recommendation", f"campaign={2**63}"),  # the campaign page's own link, overflowed
         ("recommendation", "campaign=abc"),
@@ -81,7 +80,8 @@ def test_the_first_audit_page_and_the_ones_after_it_still_show(viewer, tenants):
     assert viewer.get(_audit(alice.campaign, 2)).status_code == 404  # one page of history
 
 
-@pytest.mark.parametrize("version", ["abc", "1.5", "-1", "99999999999999999999", "%00"])
+# A NUL byte anywhere is a 400 before any view (tests/spectra/test_nul_bytes_are_refused.py).
+@pytest.mark.parametrize("version", ["abc", "1.5", "-1", "99999999999999999999"])
 def test_a_history_version_id_that_is_no_id_is_a_404(viewer, tenants, version):
     alice, _ = tenants
 

@@ -3,9 +3,9 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from executors.execute import execute_recommendation
 from executors.models import ExecutionLog
 from executors.models.log import AppendOnlyError
+from executors.pipeline import execute_recommendation
 from spectra.demo import SANDBOX_CREDENTIALS
 from tests.executors.execution.conftest import approved_budget
 

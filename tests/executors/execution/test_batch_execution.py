@@ -3,8 +3,8 @@
 import requests
 
 from campaigns.models import Campaign, CampaignStatus, GuardrailPolicy, RecommendationStatus
-from executors.batch import execute_approved, execute_budget_batch
 from executors.models import ExecutionLog
+from executors.pipeline import execute_approved, execute_batch
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 from tests.executors.execution.test_google_execution import _world_id
 
@@ -15,7 +15,7 @@ def test_a_batch_writes_each_change_once_and_updates_spectra(sandbox, live_accou
         for n in range(1, 7)
     ]
 
-    counts = execute_budget_batch(account=live_account)
+    counts = execute_batch(account=live_account)
 
     assert counts == {RecommendationStatus.EXECUTED: 6}
     writes = sandbox_writes(sandbox)["writes"]

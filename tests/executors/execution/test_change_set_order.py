@@ -9,8 +9,7 @@ from campaigns.actors import system_user
 from campaigns.models import Campaign, ChangeSet, Recommendation, RecommendationStatus
 from campaigns.services.campaigns import campaign_lock_for_change
 from campaigns.services.change_set_decisions import change_set_approve
-from executors.batch import execute_approved
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_approved, execute_recommendation
 from tests.executors.execution.conftest import platform_budget, sandbox_writes
 
 R = RecommendationStatus

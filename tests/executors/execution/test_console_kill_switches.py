@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from campaigns.models import ExecutionSwitch, Organization, RecommendationStatus
 from campaigns.services.errors import ServiceError
 from campaigns.services.switch import execution_switch_set, organization_execution_set
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from tests.executors.execution.conftest import approved_budget, sandbox_writes
 
 

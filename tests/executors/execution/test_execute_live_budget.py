@@ -2,8 +2,8 @@
 
 from campaigns.actors import SYSTEM_USERNAME
 from campaigns.models import Campaign, CampaignStatus, RecommendationStatus
-from executors.execute import execute_recommendation
 from executors.models import ExecutionLog
+from executors.pipeline import execute_recommendation
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 
 

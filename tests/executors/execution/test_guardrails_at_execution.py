@@ -7,7 +7,7 @@ import requests
 from django.utils import timezone
 
 from campaigns.models import Campaign, GuardrailPolicy, RecommendationStatus
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from tests.executors.execution.conftest import approved_budget, sandbox_writes
 
 

@@ -1,7 +1,7 @@
 """The execution log in the admin: read-only, scoped, no secrets."""
 
-from executors.execute import execute_recommendation
 from executors.models import ExecutionLog
+from executors.pipeline import execute_recommendation
 from spectra.demo import SANDBOX_CREDENTIALS
 from tests.executors.execution.conftest import approved_budget
 

@@ -3,8 +3,8 @@
 import pytest
 
 from campaigns.models import ExecutionMode, RecommendationStatus
-from executors.execute import execute_recommendation
 from executors.models import ExecutionLog
+from executors.pipeline import execute_recommendation
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 
 

@@ -8,7 +8,8 @@ import pytest
 from executors.clients.adobe import WriteResult
 from executors.clients.errors import PlatformUnavailable
 from executors.resilience import PacedCapacity
-from executors.writers import PacedSender, PreparedWrite
+from executors.senders import PacedSender
+from executors.writers import PreparedWrite
 
 RATE = 100
 

@@ -21,11 +21,17 @@ from campaigns.models import (
     RecommendationStatus,
 )
 from campaigns.services.switch import organization_execution_set
-from executors import batch, writers
-from executors.batch import execute_approved, execute_budget_batch
+from executors import senders
 from executors.clients.errors import PlatformError, PlatformUnavailable
-from executors.execute import LEASE, recover_executions
 from executors.models import ExecutionLog
+from executors.pipeline import (
+    LEASE,
+    execute_approved,
+    execute_batch,
+    record,
+    recover_executions,
+    run,
+)
 from executors.resilience import quota_used
 from executors.writers import AdobeWriter
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
@@ -36,7 +42,7 @@ R = RecommendationStatus
 @pytest.fixture
 def six(live_account, alice, monkeypatch):
     """Six approved budget changes, oldest decision first, in chunks of two."""
-    monkeypatch.setattr(batch, "CHUNK", 2)
+    monkeypatch.setattr(AdobeWriter, "chunk", 2)
     GuardrailPolicy.objects.create(organization=alice.org, max_changes_per_run=None)
     return [
         approved_budget(live_account, alice.approver, external_id=f"CMP-{n:04d}")
@@ -65,7 +71,7 @@ def test_chunks_go_out_in_decision_order_and_a_refused_chunk_fails_alone(
 
     monkeypatch.setattr(AdobeWriter, "send", send)
 
-    counts = execute_budget_batch(account=live_account, concurrency=1)
+    counts = execute_batch(account=live_account, concurrency=1)
 
     assert counts == {R.EXECUTED: 4, R.FAILED: 2}
     written = [six[i] for i in (0, 1, 4, 5)]
@@ -87,7 +93,7 @@ def test_chunks_go_out_in_decision_order_and_a_refused_chunk_fails_alone(
 def test_an_executed_change_leaves_one_campaign_history_row_naming_it(sandbox, live_account, six):
     before = {r.campaign_id: Campaign.objects.get(pk=r.campaign_id).history.count() for r in six}
 
-    execute_budget_batch(account=live_account)
+    execute_batch(account=live_account)
 
     for rec in six:
         campaign = Campaign.objects.get(pk=rec.campaign_id)
@@ -99,26 +105,26 @@ def test_an_executed_change_leaves_one_campaign_history_row_naming_it(sandbox, l
         rec.refresh_from_db()
         claimed, executed = list(rec.history.order_by("history_id"))[-2:]
         assert (claimed.status, executed.status) == (R.EXECUTING, R.EXECUTED)
-        assert claimed.history_change_reason == "Claimed for execution (batch)"
+        assert claimed.history_change_reason == "Claimed for execution"
         assert executed.history_date == rec.executed_at
 
 
 def test_a_crash_while_recording_a_chunk_loses_nothing_and_applies_nothing_twice(
     sandbox, live_account, six, monkeypatch
 ):
-    real_finish = batch._finish_succeeded
+    real_finish = record.recommendations_mark_executed_bulk
     finished = []
 
-    def finish_then_crash(recs, actor, now):
+    def finish_then_crash(**kwargs):
         if finished:
             raise RuntimeError("the worker died while recording its second chunk")
-        finished.append(recs)
-        real_finish(recs, actor, now)
+        finished.append(kwargs["recs"])
+        real_finish(**kwargs)
 
-    monkeypatch.setattr(batch, "_finish_succeeded", finish_then_crash)
+    monkeypatch.setattr(record, "recommendations_mark_executed_bulk", finish_then_crash)
 
     with pytest.raises(RuntimeError, match="second chunk"):
-        execute_budget_batch(account=live_account)
+        execute_batch(account=live_account)
 
     # Nothing half-held: a change is done, in doubt (EXECUTING, its campaign still
     # locked until recovery reads it back) or free for the next round.
@@ -132,7 +138,7 @@ def test_a_crash_while_recording_a_chunk_loses_nothing_and_applies_nothing_twice
             assert campaign.status == CampaignStatus.ACTIVE
     assert _statuses(six)[:4] == [R.EXECUTED] * 2 + [R.EXECUTING] * 2  # sent, not recorded
 
-    monkeypatch.setattr(batch, "_finish_succeeded", real_finish)
+    monkeypatch.setattr(record, "recommendations_mark_executed_bulk", real_finish)
     recover_executions(now=timezone.now() + 2 * LEASE + timedelta(minutes=1))
     execute_approved(account=live_account)
 
@@ -151,18 +157,18 @@ def test_a_crash_while_recording_a_chunk_loses_nothing_and_applies_nothing_twice
 def test_the_kill_switch_flipped_mid_batch_blocks_the_chunks_not_yet_claimed(
     sandbox, live_account, six, alice, monkeypatch
 ):
-    real_claim = batch._claim
+    real_claim = run.recommendations_claim_bulk
 
-    def claim_then_switch_off(recs, actor, token):
-        claimed = real_claim(recs, actor, token)
+    def claim_then_switch_off(**kwargs):
+        claimed = real_claim(**kwargs)
         organization_execution_set(
             organization=alice.org, actor=alice.admin, enabled=False, reason="incident"
         )
         return claimed
 
-    monkeypatch.setattr(batch, "_claim", claim_then_switch_off)
+    monkeypatch.setattr(run, "recommendations_claim_bulk", claim_then_switch_off)
 
-    counts = execute_budget_batch(account=live_account)
+    counts = execute_batch(account=live_account)
 
     assert counts == {R.EXECUTED: 2, R.BLOCKED: 4}
     assert sorted(_keys(sandbox)) == sorted(str(r.idempotency_key) for r in six[:2])
@@ -180,9 +186,9 @@ def test_a_quota_spent_mid_batch_leaves_the_rest_approved_for_tomorrow(
     limit = quota_used(live_account) + 1 + 2
     settings.PLATFORM_DAILY_OPERATIONS = {**settings.PLATFORM_DAILY_OPERATIONS, "adobe": limit}
 
-    counts = execute_budget_batch(account=live_account)
+    counts = execute_batch(account=live_account)
 
-    assert counts == {R.EXECUTED: 2}
+    assert counts == {R.EXECUTED: 2, R.APPROVED: 4}  # four wait for tomorrow's quota
     assert len(_keys(sandbox)) == 2
     assert _statuses(six) == [R.EXECUTED] * 2 + [R.APPROVED] * 4
     assert (
@@ -199,7 +205,7 @@ def test_a_quota_spent_mid_batch_leaves_the_rest_approved_for_tomorrow(
 def test_a_write_without_a_usable_answer_stays_in_doubt_until_recovery_reads_it_back(
     sandbox, live_account, six, monkeypatch
 ):
-    monkeypatch.setattr(writers.random, "uniform", lambda low, high: 0)
+    monkeypatch.setattr(senders.random, "uniform", lambda low, high: 0)
     real_send = AdobeWriter.send
 
     def lands_then_no_answer(self, prepared, *, key):
@@ -210,9 +216,18 @@ def test_a_write_without_a_usable_answer_stays_in_doubt_until_recovery_reads_it_
             raise PlatformUnavailable("Could not reach Adobe: connection reset")
         raise PlatformUnavailable("Adobe refused PATCH (503)", status=503)
 
-    monkeypatch.setattr(AdobeWriter, "send", lands_then_no_answer)
+    real_read = AdobeWriter.read
 
-    counts = execute_budget_batch(account=live_account)
+    def not_caught_up(self, recs):
+        values = real_read(self, recs)
+        if [r.pk for r in recs] == [six[2].pk]:  # the read-back right after the lost answer
+            values[six[2].pk] = six[2].current_value  # eventual consistency: the old value
+        return values
+
+    monkeypatch.setattr(AdobeWriter, "send", lands_then_no_answer)
+    monkeypatch.setattr(AdobeWriter, "read", not_caught_up)
+
+    counts = execute_batch(account=live_account)
 
     doubtful = Recommendation.objects.get(pk=six[2].pk)
     campaign = Campaign.objects.get(pk=doubtful.campaign_id)
@@ -224,6 +239,7 @@ def test_a_write_without_a_usable_answer_stays_in_doubt_until_recovery_reads_it_
     assert campaign.lock_expires_at == doubtful.lease_expires_at
 
     monkeypatch.setattr(AdobeWriter, "send", real_send)
+    monkeypatch.setattr(AdobeWriter, "read", real_read)
     recover_executions(now=doubtful.lease_expires_at + timedelta(seconds=1))
 
     doubtful.refresh_from_db()

@@ -7,7 +7,7 @@ from django.db import connection
 
 from campaigns.models import Audience, Recommendation, RecommendationKind, RecommendationStatus
 from campaigns.services.recommendations import recommendation_approve
-from executors.batch import execute_approved
+from executors.pipeline import execute_approved
 from tests.executors.execution.conftest import approved_budget, sandbox_writes
 
 

@@ -10,7 +10,7 @@ from campaigns.actors import system_user
 from campaigns.models import Campaign, CampaignStatus, Recommendation, RecommendationStatus
 from campaigns.services.campaigns import campaign_lock_for_change
 from campaigns.services.recommendations import recommendation_claim
-from executors.execute import LEASE, recover_executions
+from executors.pipeline import LEASE, recover_executions
 from executors.writers import writer_for
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 

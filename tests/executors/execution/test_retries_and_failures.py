@@ -3,9 +3,10 @@
 import requests
 
 from campaigns.models import Alert, AlertKind, Campaign, CampaignStatus, RecommendationStatus
-from executors import execute
-from executors.execute import execute_recommendation
+from executors import senders
 from executors.models import ExecutionLog
+from executors.pipeline import execute_recommendation
+from executors.pipeline import run as execute
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 
 
@@ -16,7 +17,7 @@ def _faults(sandbox, **config):
 
 
 def _no_wait(monkeypatch):
-    monkeypatch.setattr(execute, "wait_random_exponential", lambda **kw: lambda state: 0)
+    monkeypatch.setattr(senders, "backoff_seconds", lambda attempt, asked: 0)
 
 
 def test_a_503_is_retried_and_the_change_lands_once(sandbox, live_account, alice, monkeypatch):

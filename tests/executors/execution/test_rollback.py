@@ -5,7 +5,7 @@ import pytest
 from campaigns.models import Campaign, Recommendation, RecommendationStatus, Source
 from campaigns.services.errors import ServiceError
 from campaigns.services.rollback import campaign_rollback_to_version, recommendation_rollback
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from tests.executors.execution.conftest import approved_budget, platform_budget
 
 

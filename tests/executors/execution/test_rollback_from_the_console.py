@@ -1,7 +1,7 @@
 """Rollback from the admin: a button on an executed change, a button per campaign version."""
 
 from campaigns.models import Campaign, Recommendation, RecommendationStatus, Source
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from tests.executors.execution.conftest import approved_budget, platform_budget
 
 

@@ -2,7 +2,7 @@
 
 from campaigns.models import Campaign, Recommendation, RecommendationStatus
 from campaigns.services.rollback import campaign_rollback_to_version
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from tests.executors.execution.conftest import approved_budget, platform_budget
 
 R = RecommendationStatus

@@ -28,7 +28,7 @@ from campaigns.models import (
 )
 from campaigns.services.accounts import account_set_credentials
 from executors.clients.adobe import forget_cached_tokens
-from executors.execute import recover_executions
+from executors.pipeline import recover_executions
 from executors.sandbox.server import SandboxServer
 from executors.sync import sync_account
 from spectra.demo import SANDBOX_CREDENTIALS

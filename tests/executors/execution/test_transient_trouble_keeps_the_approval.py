@@ -15,10 +15,10 @@ from campaigns.models import (
     Recommendation,
     RecommendationStatus,
 )
-from executors import execute
-from executors.batch import execute_approved
-from executors.execute import execute_recommendation
+from executors import senders
 from executors.models import ExecutionLog
+from executors.pipeline import execute_approved, execute_recommendation
+from executors.pipeline import run as execute
 from executors.resilience import breaker_record_failure
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 
@@ -33,7 +33,7 @@ def _faults(sandbox, **config):
 
 @pytest.fixture(autouse=True)
 def _no_wait(monkeypatch):
-    monkeypatch.setattr(execute, "wait_random_exponential", lambda **kw: lambda state: 0)
+    monkeypatch.setattr(senders, "backoff_seconds", lambda attempt, asked: 0)
 
 
 def test_a_change_throttled_on_every_attempt_stays_approved_with_a_time_to_try_again(

@@ -20,8 +20,9 @@ from campaigns.models import (
     Recommendation,
     RecommendationStatus,
 )
-from executors import execute
-from executors.execute import execute_recommendation, recover_executions
+from executors import senders
+from executors.pipeline import execute_recommendation, recover_executions
+from executors.pipeline import run as execute
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
 
 R = RecommendationStatus
@@ -35,7 +36,7 @@ def _faults(sandbox, **config):
 
 @pytest.fixture(autouse=True)
 def _no_wait(monkeypatch):
-    monkeypatch.setattr(execute, "wait_random_exponential", lambda **kw: lambda state: 0)
+    monkeypatch.setattr(senders, "backoff_seconds", lambda attempt, asked: 0)
 
 
 @pytest.mark.parametrize("kind", ["502", "504"])

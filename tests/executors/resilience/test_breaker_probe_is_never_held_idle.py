@@ -12,9 +12,8 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import RecommendationStatus
-from executors.batch import execute_budget_batch
-from executors.execute import execute_recommendation
 from executors.models import BreakerState, CircuitBreaker
+from executors.pipeline import execute_batch, execute_recommendation
 from executors.resilience import breaker_allow, breaker_record_failure, breaker_release_probe
 from tests.executors.execution.conftest import approved_budget
 from tests.executors.resilience.conftest import T0
@@ -59,7 +58,7 @@ def test_a_batch_whose_read_is_the_probe_goes_on_to_write(sandbox, half_open_due
         approved_budget(half_open_due, alice.approver, external_id=f"CMP-000{n}") for n in (1, 2, 3)
     ]
 
-    execute_budget_batch(account=half_open_due)
+    execute_batch(account=half_open_due)
 
     statuses = {r.pk: r.status for r in type(recs[0]).objects.filter(pk__in=[r.pk for r in recs])}
     assert set(statuses.values()) == {RecommendationStatus.EXECUTED}

@@ -21,7 +21,7 @@ from campaigns.models import (
 )
 from campaigns.services.accounts import account_set_credentials
 from executors.clients.errors import PlatformAuthError
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from executors.sync import sync_account
 from spectra.demo import SANDBOX_CREDENTIALS
 from tests.executors.conftest import WINDOW

@@ -18,7 +18,7 @@ from campaigns.models import (
 )
 from campaigns.services.accounts import account_set_credentials
 from executors.clients.errors import PlatformAuthError
-from executors.execute import execute_recommendation
+from executors.pipeline import execute_recommendation
 from executors.sync import sync_account
 from tests.executors.conftest import WINDOW
 from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes

@@ -1,0 +1,73 @@
+"""Each kind of change Spectra makes, declared once.
+
+What it acts on, what the platform shows before and after it, whether it takes
+the campaign lock, and which kind undoes it. The execution pipeline, the
+writers, recovery and rollbacks read these instead of each keeping its own
+`if rec.kind` ladder; how Spectra's own rows follow an executed change is
+`campaigns.services.executed.apply_executed`, keyed the same way.
+"""
+
+from dataclasses import dataclass
+
+from campaigns.models import Recommendation, RecommendationKind
+
+K = RecommendationKind
+
+
+@dataclass(frozen=True)
+class ChangeKind:
+    kind: str
+    target: str  # the recommendation's field naming what is changed
+    value: str  # "amount" (before/after are the rec's values) or the platform status word
+    before: str | None = None  # the status the platform shows before (status kinds)
+    after: str | None = None  # … and after
+    locks_campaign: bool = False  # one writer at a time per campaign
+    inverse: str = ""  # the kind that undoes it
+
+    @property
+    def is_amount(self) -> bool:
+        return self.value == "amount"
+
+    def expected_before(self, rec: Recommendation):
+        """What the platform should show before the change (the basis of the proposal)."""
+        return rec.current_value if self.is_amount else self.before
+
+    def expected_after(self, rec: Recommendation):
+        """What the platform shows once the change is applied."""
+        return rec.proposed_value if self.is_amount else self.after
+
+    def target_of(self, rec: Recommendation):
+        return getattr(rec, self.target)
+
+    def external_id(self, rec: Recommendation) -> str:
+        return str(self.target_of(rec).external_id)
+
+
+KINDS: dict[str, ChangeKind] = {
+    K.BUDGET: ChangeKind(K.BUDGET, "campaign", "amount", locks_campaign=True, inverse=K.BUDGET),
+    K.BID: ChangeKind(K.BID, "ad_group", "amount", locks_campaign=True, inverse=K.BID),
+    # A pause goes through even while another change holds the lock: it stops spending.
+    K.PAUSE: ChangeKind(K.PAUSE, "campaign", "status", "active", "paused", inverse=K.RESUME),
+    K.RESUME: ChangeKind(K.RESUME, "campaign", "status", "paused", "active", inverse=K.PAUSE),
+    K.AUDIENCE_ACTIVATE: ChangeKind(
+        K.AUDIENCE_ACTIVATE,
+        "audience",
+        "status",
+        "suppressed",
+        "active",
+        inverse=K.AUDIENCE_SUPPRESS,
+    ),
+    K.AUDIENCE_SUPPRESS: ChangeKind(
+        K.AUDIENCE_SUPPRESS,
+        "audience",
+        "status",
+        "active",
+        "suppressed",
+        inverse=K.AUDIENCE_ACTIVATE,
+    ),
+}
+assert set(KINDS) == set(K.values), "every kind of recommendation is declared here"
+
+
+def kind_of(rec: Recommendation) -> ChangeKind:
+    return KINDS[rec.kind]
