@@ -238,16 +238,23 @@ def _holdable(candidates, ideal, current, lo, hi, total):
     """The small changes that can be held at current while the rest still hold the total.
 
     Smallest relative change first. Holding a campaign raises the pool's minimum and
-    lowers its maximum, so the feasible ones form a prefix of that order.
+    lowers its maximum, so one that cannot be held on top of those already held stays
+    unholdable for the rest of the round; it is skipped, not the end of the search. (It
+    was the end once, and then a below-minimum change that could have been held
+    survived behind a campaign the total really needed, whose room was larger.)
     """
     if candidates.size == 0:
         return candidates
     relative = np.abs(ideal - current)[candidates] / current[candidates]
     order = candidates[np.argsort(relative, kind="stable")]
-    min_total = exact_sum(lo) + np.cumsum((current - lo)[order].astype(object))
-    max_total = exact_sum(hi) - np.cumsum((hi - current)[order].astype(object))
-    fits = (min_total <= total) & (max_total >= total)
-    return order[: int(fits.argmin()) if not fits.all() else order.size]
+    min_total, max_total = exact_sum(lo), exact_sum(hi)
+    held = []
+    rises, falls = (current - lo)[order].tolist(), (hi - current)[order].tolist()
+    for index, rise, fall in zip(order.tolist(), rises, falls, strict=True):
+        if min_total + rise <= total <= max_total - fall:
+            min_total, max_total = min_total + rise, max_total - fall
+            held.append(index)
+    return np.array(held, dtype=np.intp)
 
 
 def _water_fill(curve, lower, upper, total, unit, current):

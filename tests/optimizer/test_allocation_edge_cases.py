@@ -157,6 +157,26 @@ def test_small_changes_are_snapped_back_and_the_total_still_holds():
     assert snapped.budgets.tolist() == [100_000, 71_000, 129_000]
 
 
+def test_a_small_change_is_held_even_behind_one_the_total_cannot_do_without():
+    # Campaign 0 must come down 6 to its spend limit. Campaign 1 would take +1 and
+    # campaign 2 +5 (3.3 %): both under the 5 % minimum. Campaign 1 cannot be held (only
+    # its room can take the 6 with campaign 2 held), but campaign 2 can: it stays put.
+    current = np.array([106, 40, 150], dtype=np.int64)
+    curve = ResponseFit.power_law(np.array([100.0, 1.0, 10.0]), np.full(3, 0.5))
+    lower, upper = budget_bounds(
+        current,
+        max_increase_pct=50,
+        max_decrease_pct=50,
+        max_daily_spend=np.array([100, 46, 155]),
+    )
+
+    result = allocate_budgets(
+        current=current, lower=lower, upper=upper, curve=curve, min_change_pct=5.0, exponent=0
+    )
+
+    assert result.budgets.tolist() == [100, 46, 150]
+
+
 def test_a_demand_capped_campaign_gives_up_budget_it_cannot_spend():
     # Campaign 0 spends about ₹600 of its ₹1,000; campaign 1 is starved.
     current = np.array([100_000, 100_000], dtype=np.int64)

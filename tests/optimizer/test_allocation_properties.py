@@ -1,10 +1,11 @@
 """Properties of the allocator over random portfolios: the constraints are hard."""
 
+import os
 from fractions import Fraction
 from math import ceil, floor
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from optimizer.allocation import UNSET, allocate_budgets, budget_bounds
@@ -82,8 +83,14 @@ def allocate(p):
     return lower, upper, result
 
 
+# Locally every run explores new examples (and replays the failures it saved); in CI
+# (`CI` set) the examples are derived from each test, so a red run is a real regression
+# that reproduces, never a new random draw.
 PROPERTY_SETTINGS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
 )
 
 
@@ -146,8 +153,29 @@ def test_the_allocation_never_lowers_expected_value_when_the_current_budgets_are
     assert result.expected_value_after.sum() == after
 
 
+# The example CI once met, rebuilt: campaign 0 is above its spend limit and must give up
+# 6, which campaigns 1 (room 6) and 2 (room 5) share as +1 and +5. Holding campaign 1
+# (the smallest relative change) cannot work, the total needs its room; the search for
+# holdable changes stopped there, so campaign 2's +5 (3.3 %, under the 5 % minimum)
+# survived, though holding it and giving campaign 1 all 6 holds the total.
+BEHIND_A_NEEDED_CAMPAIGN = dict(
+    current=np.array([106, 40, 150], dtype=np.int64),
+    inc_bp=5000,
+    dec_bp=5000,
+    floor=0,
+    limit=np.array([100, 46, 155], dtype=np.int64),
+    fixed=np.zeros(3, dtype=bool),
+    demand_capped=np.zeros(3, dtype=bool),
+    curve=ResponseFit.power_law(np.array([100.0, 1.0, 10.0]), np.full(3, 0.5), np.full(3, np.inf)),
+    total=None,
+    exponent=0,
+    min_change_pct=5.0,
+)
+
+
 @PROPERTY_SETTINGS
 @given(p=portfolios())
+@example(p=BEHIND_A_NEEDED_CAMPAIGN)
 def test_changes_below_the_minimum_are_not_recommended_unless_the_total_requires_them(p):
     p["total"] = None
     lower, upper, result = allocate(p)
