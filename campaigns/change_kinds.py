@@ -18,6 +18,7 @@ K = RecommendationKind
 class ChangeKind:
     kind: str
     target: str  # the recommendation's field naming what is changed
+    field: str  # the field of that row the change writes (what a sync must not undo)
     value: str  # "amount" (before/after are the rec's values) or the platform status word
     before: str | None = None  # the status the platform shows before (status kinds)
     after: str | None = None  # … and after
@@ -44,14 +45,21 @@ class ChangeKind:
 
 
 KINDS: dict[str, ChangeKind] = {
-    K.BUDGET: ChangeKind(K.BUDGET, "campaign", "amount", locks_campaign=True, inverse=K.BUDGET),
-    K.BID: ChangeKind(K.BID, "ad_group", "amount", locks_campaign=True, inverse=K.BID),
+    K.BUDGET: ChangeKind(
+        K.BUDGET, "campaign", "daily_budget", "amount", locks_campaign=True, inverse=K.BUDGET
+    ),
+    K.BID: ChangeKind(K.BID, "ad_group", "bid", "amount", locks_campaign=True, inverse=K.BID),
     # A pause goes through even while another change holds the lock: it stops spending.
-    K.PAUSE: ChangeKind(K.PAUSE, "campaign", "status", "active", "paused", inverse=K.RESUME),
-    K.RESUME: ChangeKind(K.RESUME, "campaign", "status", "paused", "active", inverse=K.PAUSE),
+    K.PAUSE: ChangeKind(
+        K.PAUSE, "campaign", "status", "status", "active", "paused", inverse=K.RESUME
+    ),
+    K.RESUME: ChangeKind(
+        K.RESUME, "campaign", "status", "status", "paused", "active", inverse=K.PAUSE
+    ),
     K.AUDIENCE_ACTIVATE: ChangeKind(
         K.AUDIENCE_ACTIVATE,
         "audience",
+        "status",
         "status",
         "suppressed",
         "active",
@@ -60,6 +68,7 @@ KINDS: dict[str, ChangeKind] = {
     K.AUDIENCE_SUPPRESS: ChangeKind(
         K.AUDIENCE_SUPPRESS,
         "audience",
+        "status",
         "status",
         "active",
         "suppressed",

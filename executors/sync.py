@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,9 +32,6 @@ from campaigns.models import (
     DailyMetric,
     QuarantinedRow,
     QuarantineKind,
-    Recommendation,
-    RecommendationKind,
-    RecommendationStatus,
     SyncRun,
     SyncStatus,
 )
@@ -41,6 +39,7 @@ from campaigns.services.campaigns import campaign_transition
 from executors.clients.errors import PlatformError, error_summary, shown_text
 from executors.clients.factory import client_for
 from executors.metric_upsert import upsert_metrics
+from executors.own_writes import OwnWrites
 from executors.sync_rows import (
     BadRow,
     clean_ad_group,
@@ -128,21 +127,32 @@ def _cleaned(records, cleaner, kind, quarantine, **kwargs) -> dict[str, dict]:
     return good
 
 
-def _upsert(model, existing: dict, incoming: dict, fields: list[str], make, actor) -> dict:
-    """Create missing rows and update changed ones, with history; returns all by external id."""
+def _upsert(
+    model, existing: dict, incoming: dict, fields: list[str], make, actor, *, row, own_writes
+) -> dict:
+    """Create missing rows and update changed ones, with history; returns all by external id.
+
+    A field Spectra is writing or has just written is left as it is (`own_writes`), and
+    a row is updated in the fields that changed only: writing back the others as loaded
+    could undo a change the executor recorded meanwhile.
+    """
     to_create = [
         make(ext_id, values) for ext_id, values in incoming.items() if ext_id not in existing
     ]
-    to_update = []
+    to_update = defaultdict(list)  # the fields that changed → the rows
     for ext_id, values in incoming.items():
         obj = existing.get(ext_id)
         if obj is None:
             continue
-        changed = [f for f in fields if getattr(obj, f) != values[f]]
+        changed = tuple(
+            f
+            for f in fields
+            if getattr(obj, f) != values[f] and not own_writes.keeps(row, obj, f, values[f])
+        )
         if changed:
-            for f in fields:
+            for f in changed:
                 setattr(obj, f, values[f])
-            to_update.append(obj)
+            to_update[changed].append(obj)
     if to_create:
         created = bulk_create_with_history(
             to_create,
@@ -151,9 +161,9 @@ def _upsert(model, existing: dict, incoming: dict, fields: list[str], make, acto
             default_change_reason="Discovered on the platform by sync",
         )
         existing.update({obj.external_id: obj for obj in created})
-    if to_update:
+    for changed, objs in to_update.items():
         bulk_update_with_history(
-            to_update, model, fields, default_user=actor, default_change_reason=SYNC_REASON
+            objs, model, list(changed), default_user=actor, default_change_reason=SYNC_REASON
         )
     return existing
 
@@ -172,9 +182,15 @@ def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGrou
     run.audiences_seen = len(audiences_in)
 
     with transaction.atomic():
+        existing_campaigns = {c.external_id: c for c in Campaign.objects.filter(account=account)}
+        existing_ad_groups = {
+            g.external_id: g for g in AdGroup.objects.filter(campaign__account=account)
+        }
+        existing_audiences = {a.external_id: a for a in Audience.objects.filter(account=account)}
+        own_writes = OwnWrites.of_account(account, now=timezone.now())
         campaigns = _upsert(
             Campaign,
-            {c.external_id: c for c in Campaign.objects.filter(account=account)},
+            existing_campaigns,
             campaigns_in,
             ["name", "daily_budget"],
             lambda ext_id, v: Campaign(
@@ -185,8 +201,10 @@ def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGrou
                 status=CampaignStatus.ACTIVE if v["status"] == "active" else CampaignStatus.PAUSED,
             ),
             actor,
+            row="campaign",
+            own_writes=own_writes,
         )
-        _follow_platform_status(campaigns, campaigns_in, actor)
+        _follow_platform_status(campaigns, campaigns_in, actor, own_writes)
 
         for ext_id, values in list(ad_groups_in.items()):
             if values["campaign_external_id"] not in campaigns:
@@ -198,7 +216,7 @@ def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGrou
                 del ad_groups_in[ext_id]
         ad_groups = _upsert(
             AdGroup,
-            {g.external_id: g for g in AdGroup.objects.filter(campaign__account=account)},
+            existing_ad_groups,
             ad_groups_in,
             ["name", "status", "bid", "quality_score"],
             lambda ext_id, v: AdGroup(
@@ -210,10 +228,12 @@ def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGrou
                 quality_score=v["quality_score"],
             ),
             actor,
+            row="ad_group",
+            own_writes=own_writes,
         )
         _upsert(
             Audience,
-            {a.external_id: a for a in Audience.objects.filter(account=account)},
+            existing_audiences,
             audiences_in,
             ["name", "status", "intent_score", "fatigue_score", "estimated_profiles"],
             lambda ext_id, v: Audience(
@@ -231,41 +251,41 @@ def _sync_structure(account, client, quarantine, actor, run) -> dict[str, AdGrou
                 },
             ),
             actor,
+            row="audience",
+            own_writes=own_writes,
         )
+    run.fields_kept = len(own_writes.kept)
+    own_writes.log(account)
     return ad_groups
 
 
-def _follow_platform_status(campaigns: dict, incoming: dict, actor) -> None:
+def _follow_platform_status(campaigns: dict, incoming: dict, actor, own_writes) -> None:
     """A campaign paused or resumed on the platform itself is paused/resumed here too.
 
-    Not while a person's pause or resume is on its way through the pipeline: the
-    platform's answer to that write, not a read taken before it landed (or an
-    out-of-date read right after), decides the campaign's status then.
+    Not while a pause or resume is on its way through the pipeline, nor when the read
+    still shows the status from before one Spectra just wrote: the platform's answer to
+    that write, not a read taken before it landed (or an out-of-date read right after),
+    decides the campaign's status then.
     """
-    if not campaigns:
-        return
-    pending = set(
-        Recommendation.objects.filter(
-            account_id=next(iter(campaigns.values())).account_id,
-            kind__in=[RecommendationKind.PAUSE, RecommendationKind.RESUME],
-            status__in=[RecommendationStatus.APPROVED, RecommendationStatus.EXECUTING],
-        ).values_list("campaign_id", flat=True)
-    )
     for ext_id, values in incoming.items():
         campaign = campaigns[ext_id]
-        if campaign.pk in pending:
-            continue
-        if values["status"] == "paused" and campaign.status in (
+        pauses = values["status"] == "paused" and campaign.status in (
             CampaignStatus.ACTIVE,
             CampaignStatus.OPTIMIZING,
+        )
+        resumes = values["status"] == "active" and campaign.status == CampaignStatus.PAUSED
+        if not (pauses or resumes) or own_writes.keeps(
+            "campaign", campaign, "status", values["status"]
         ):
+            continue
+        if pauses:
             campaign_transition(
                 campaign=campaign,
                 transition="pause",
                 actor=actor,
                 reason="Paused on the platform (seen by sync)",
             )
-        elif values["status"] == "active" and campaign.status == CampaignStatus.PAUSED:
+        else:
             campaign_transition(
                 campaign=campaign,
                 transition="resume",

@@ -23,6 +23,7 @@ def sync_account_task(account_id: int, days: int = 10) -> dict:
         "created": run.metrics_created,
         "updated": run.metrics_updated,
         "quarantined": run.rows_quarantined,
+        "kept": run.fields_kept,
     }
 
 

@@ -51,6 +51,7 @@ class SyncRunAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
         "metrics_created",
         "metrics_updated",
         "rows_quarantined",
+        "fields_kept",
     ]
     list_filter = ["status", account_filter()]
     search_fields = ["account__name", "error"]

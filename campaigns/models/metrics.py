@@ -101,6 +101,12 @@ class SyncRun(models.Model):
     metrics_created = models.PositiveIntegerField(default=0)
     metrics_updated = models.PositiveIntegerField(default=0)
     rows_quarantined = models.PositiveIntegerField(default=0)
+    fields_kept = models.PositiveIntegerField(
+        default=0,
+        help_text="Fields the platform's read would have overwritten while Spectra's own "
+        "change to them was in flight or just written (a read not caught up with it): "
+        "left as Spectra recorded them.",
+    )
     error = models.TextField(blank=True)
 
     class Meta:
