@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 TTL = 1.0
+# Which switch is off: a person's pause passes an organization's own switch, not the
+# operators' (the environment or the global row).
+ENVIRONMENT, GLOBAL, ORGANIZATION = "environment", "global", "organization"
 
 _cache: dict = {}
 
@@ -23,6 +26,7 @@ _cache: dict = {}
 class SwitchState:
     enabled: bool
     reason: str = ""
+    scope: str = ""  # the switch that is off (ENVIRONMENT, GLOBAL, ORGANIZATION)
 
 
 def forget_switches() -> None:
@@ -51,11 +55,15 @@ def _load() -> dict:
 def writes_allowed(organization_id: int | None = None) -> SwitchState:
     """May Spectra write to platforms now (for this organization)? With the reason if not."""
     if not settings.SPECTRA_EXECUTION_ENABLED:
-        return SwitchState(False, "platform writes are switched off in the environment")
+        return SwitchState(
+            False, "platform writes are switched off in the environment", ENVIRONMENT
+        )
     state = _load()
     if not state["global_on"]:
         why = f": {state['global_reason']}" if state["global_reason"] else ""
-        return SwitchState(False, f"platform writes are switched off globally{why}")
+        return SwitchState(False, f"platform writes are switched off globally{why}", GLOBAL)
     if organization_id is not None and organization_id in state["orgs_off"]:
-        return SwitchState(False, "platform writes are switched off for this organization")
+        return SwitchState(
+            False, "platform writes are switched off for this organization", ORGANIZATION
+        )
     return SwitchState(True)

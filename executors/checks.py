@@ -10,6 +10,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from campaigns.account_time import account_today
+from campaigns.actors import system_user
 from campaigns.auth import is_system
 from campaigns.guardrails import (
     ALLOW,
@@ -28,11 +29,28 @@ from campaigns.models import (
     RecommendationStatus,
     Source,
 )
-from campaigns.switches import writes_allowed
+from campaigns.services.recommendations import recommendation_note
+from campaigns.switches import ORGANIZATION, SwitchState, writes_allowed
 
 K = RecommendationKind
 # Changes that undo or stop spending are never held back by the learning-rate limits.
 CORRECTIVE = (Source.ROLLBACK, Source.SPEND_LIMIT)
+
+
+def is_persons_pause(rec: Recommendation) -> bool:
+    """A pause a person asked for (console or API). It stops spending, the safe direction:
+    no limit on how much Spectra changes (changes per day, cooldown) ever holds it back,
+    and it passes the organization's kill switch. Their resume is not exempt."""
+    return rec.kind == K.PAUSE and rec.source == Source.PERSON
+
+
+def _switch_passed(rec: Recommendation, switch: SwitchState, why: str) -> None:
+    # The audit says that a switch was off and why this change went through anyway.
+    recommendation_note(
+        recommendation=rec,
+        actor=system_user(),
+        reason=f"Kill switch passed ({switch.reason}): {why}",
+    )
 
 
 def executed_today(account, now: datetime, *, exclude_pk: int | None = None) -> int:
@@ -57,11 +75,19 @@ def execution_checks(
     """`done_today` lets a batch count once instead of once per recommendation."""
     account, campaign = rec.account, rec.campaign
     stops_spending = rec.kind == K.PAUSE and rec.source == Source.SPEND_LIMIT
+    persons_pause = is_persons_pause(rec)
     switch = writes_allowed(account.organization_id)
-    if not switch.enabled and not stops_spending:
+    if not switch.enabled:
         # The switch stops every write that could spend — but not the pause of a
-        # campaign past its spend limit, which is what the switch is there to protect.
-        return Verdict(False, "kill_switch", switch.reason)
+        # campaign past its spend limit, which is what the switch is there to protect,
+        # nor a person's pause past their organization's own switch: it stops spending.
+        # The operators' switches (environment, global) still stop a person's pause.
+        if stops_spending:
+            _switch_passed(rec, switch, "a pause at the spend limit stops spending")
+        elif persons_pause and switch.scope == ORGANIZATION:
+            _switch_passed(rec, switch, f"a pause asked for by {rec.decided_by} stops spending")
+        else:
+            return Verdict(False, "kill_switch", switch.reason)
     if account.execution_mode == ExecutionMode.READ_ONLY:
         return Verdict(False, "read_only", f"account '{account}' is read-only")
     if (
@@ -110,7 +136,11 @@ def execution_checks(
         verdict = check_cooldown(campaign.last_significant_change_at, now=now, limits=limits)
         if not verdict.ok:
             return verdict
-    if limits.max_changes_per_run is not None and rec.source not in CORRECTIVE:
+    if (
+        limits.max_changes_per_run is not None
+        and rec.source not in CORRECTIVE
+        and not persons_pause
+    ):
         done = (
             executed_today(rec.account, now, exclude_pk=rec.pk)
             if done_today is None

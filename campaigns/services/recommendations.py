@@ -432,6 +432,18 @@ def recommendations_hold(*, ids: Iterable[int], not_before, detail: str) -> int:
     return moved
 
 
+def recommendation_note(*, recommendation, actor, reason: str) -> bool:
+    """A history row on the recommendation saying `reason`, with no change of state: an
+    execution-time rule it was let through, for the audit. Once per reason (a change
+    that waits and is tried again is not noted again); returns whether it was written."""
+    with transaction.atomic():
+        current = _current(recommendation)
+        if current.history.filter(history_change_reason=reason).exists():
+            return False
+        save_with_history(current, actor=actor, reason=reason, update_fields=["updated_at"])
+    return True
+
+
 def recommendation_expire_waiting(*, recommendation, actor) -> Recommendation:
     """An APPROVED change that transient trouble kept waiting past its expiry: EXPIRED,
     with the reason in words (what it was waiting for) and an alert."""
