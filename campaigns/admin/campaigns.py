@@ -1,5 +1,6 @@
 """Campaigns (limits and state buttons), and their read-only ad groups and audiences."""
 
+from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,6 +39,7 @@ from campaigns.services.admin_support import budget_pool_save
 from campaigns.services.campaigns import (
     PERSON_TRANSITIONS,
     campaign_pause,
+    campaign_pending_status_change,
     campaign_resume,
     campaign_transition,
     campaign_update_limits,
@@ -354,10 +356,38 @@ class CampaignAdmin(
             "campaigns.transition_campaign", obj
         )
 
+    def transition_buttons(self, request, obj):
+        """While a pause (resume) is on its way, its button says so and cannot be pressed:
+        a second press would only ask for what is already asked."""
+        buttons = super().transition_buttons(request, obj)
+        pending = getattr(obj, "pending_status_change", None)
+        if pending not in PENDING_LABELS or pending not in {b.name for b in buttons}:
+            return buttons
+        change = campaign_pending_status_change(obj)
+        held = (
+            f"Asked for by {change.decided_by or 'Spectra'} at "
+            f"{change.decided_at or change.created_at:%Y-%m-%d %H:%M} UTC. "
+            f"{status_change_message(change)}"
+        )
+        return [
+            replace(b, label=PENDING_LABELS[pending], held=held) if b.name == pending else b
+            for b in buttons
+        ]
+
     def take_transition(self, request, obj, name, note):
         if name in PERSON_STATUS_CHANGES:
             # A person's pause/resume must reach the platform: the pipeline writes it.
+            already = getattr(obj, "pending_status_change", None) == name
             change = PERSON_STATUS_CHANGES[name](campaign=obj, actor=request.user, reason=note)
+            if already:
+                # A second press (or a page left open): the service hands back the change
+                # on its way and nothing more is sent.
+                return TransitionTaken(
+                    obj,
+                    f"{PENDING_LABELS[name]} already: the {name} asked for by "
+                    f"{change.decided_by} is on its way to the platform; nothing more was "
+                    "sent.",
+                )
             return TransitionTaken(obj, status_change_message(change))
         return campaign_transition(campaign=obj, transition=name, actor=request.user, reason=note)
 

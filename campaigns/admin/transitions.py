@@ -23,6 +23,7 @@ from campaigns.admin.base import REFUSALS, refusal_message
 class TransitionButton:
     name: str
     label: str
+    held: str = ""  # why the button is shown disabled (the transition is under way)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,15 @@ def test_an_analyst_reads_the_pacing_and_chart_and_pauses_the_campaign(page, ali
     # told it is simulated, and the campaign shows as being paused meanwhile.
     expect(messages(page)).to_contain_text("Simulated: ")
     expect(page.locator(".field-status_display")).to_contain_text("Pausing…")
+    # While the pause is on its way there is nothing to press twice: the button says
+    # "Pausing…", is disabled, and the reason is written under it.
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_have_count(0)
+    held = page.get_by_role("button", name="Pausing…", exact=True)
+    expect(held).to_be_disabled()
+    expect(page.locator("#transition-pause-held")).to_contain_text(
+        f"Asked for by {alice.analyst} at "
+    )
+    expect(page.get_by_role("button", name="Archive", exact=True)).to_be_enabled()
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.ACTIVE
     change = campaign.recommendations.get(kind="pause")
