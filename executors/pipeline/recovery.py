@@ -6,6 +6,12 @@ again by the same sender with the same idempotency key (Adobe applies a key at
 most once; on Google a value read back as not applied is safe to set), and its
 success is believed only once the platform shows it. While a change is in doubt
 its campaign stays locked, and no longer than the change's own lease.
+
+It assumes what real platforms show: reads catch up with a write within seconds, far
+inside the lease, so a read made a lease after the write is not stale. On Google (no
+idempotency key) a read that still showed the old value would have the write sent a
+second time — harmless to the value (it sets the same absolute amount), but a second
+change in the platform's history.
 """
 
 from collections import Counter, defaultdict

@@ -330,6 +330,11 @@ class ChaosRun:
         # future of every later round, so the executor waited on a breaker that, in
         # its own time line, had not reopened yet.
         self.traveller.shift(LEASE + timedelta(seconds=1))
+        # Recovery comes a lease (5 minutes) after the write; the platform's reads lag by
+        # seconds. The clock above travels, the sandbox's stale window is real seconds:
+        # wait it out, or recovery reads a value the real platform would long have caught
+        # up with, and resends a Google write (no idempotency key) that had landed.
+        sleep(STALE_READ_S)
         with self.on_commit():
             recover_executions()
         # The every-minute sweep: what transient trouble held back (not_before) goes
