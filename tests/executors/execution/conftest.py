@@ -37,6 +37,13 @@ def approved_budget(account, approver, *, external_id="CMP-0001", factor="1.20",
     return recommendation_approve(recommendation=rec, actor=approver)
 
 
+def set_faults(sandbox, **config) -> None:
+    """Configure the sandbox's fault injection (docs/sandbox-api.md)."""
+    requests.post(
+        f"{sandbox.base_url.rstrip('/')}/_sandbox/faults", json=config, timeout=10
+    ).raise_for_status()
+
+
 def sandbox_writes(sandbox) -> dict:
     return requests.get(f"{sandbox.base_url.rstrip('/')}/_sandbox/writes", timeout=10).json()
 

@@ -3,7 +3,6 @@ locked and the change EXECUTING."""
 
 from datetime import timedelta
 
-import requests
 from django.utils import timezone
 
 from campaigns.actors import system_user
@@ -12,15 +11,14 @@ from campaigns.services.campaigns import campaign_lock_for_change
 from campaigns.services.recommendations import recommendation_claim
 from executors.pipeline import LEASE, recover_executions
 from executors.writers import writer_for
-from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
+from tests.executors.execution.conftest import (
+    approved_budget,
+    platform_budget,
+    sandbox_writes,
+    set_faults,
+)
 
 R = RecommendationStatus
-
-
-def _faults(sandbox, **config):
-    requests.post(
-        f"{sandbox.base_url.rstrip('/')}/_sandbox/faults", json=config, timeout=10
-    ).raise_for_status()
 
 
 def _die_after_claim(rec, *, write: bool):
@@ -40,7 +38,7 @@ def test_a_change_recovery_cannot_read_back_stays_executing_with_its_campaign_lo
     settings.PLATFORM_TIMEOUT_S = 0.5
     rec = approved_budget(live_account, alice.approver)
     _die_after_claim(rec, write=True)
-    _faults(sandbox, rate=1.0, kinds=["503"], retryAfter=0)  # reads fail too
+    set_faults(sandbox, rate=1.0, kinds=["503"], retryAfter=0)  # reads fail too
 
     recover_executions(now=timezone.now())
 
@@ -49,7 +47,7 @@ def test_a_change_recovery_cannot_read_back_stays_executing_with_its_campaign_lo
     assert campaign.status == CampaignStatus.OPTIMIZING
     assert campaign.lock_expires_at > timezone.now()  # nobody takes the lock over meanwhile
 
-    _faults(sandbox, rate=0)
+    set_faults(sandbox, rate=0)
     recover_executions(now=timezone.now() + LEASE + timedelta(seconds=1))
     assert Recommendation.objects.get(pk=rec.pk).status == R.EXECUTED
     assert Campaign.objects.get(pk=rec.campaign_id).status == CampaignStatus.ACTIVE
@@ -61,7 +59,7 @@ def test_a_replayed_success_is_believed_only_once_the_platform_shows_the_value(
 ):
     # Reads lag behind writes: right after the dead worker's write the platform still
     # shows the old budget, so recovery resends; the platform replays its answer.
-    _faults(sandbox, staleReadSeconds=600)
+    set_faults(sandbox, staleReadSeconds=600)
     rec = approved_budget(live_account, alice.approver)
     _die_after_claim(rec, write=True)
 

@@ -1,19 +1,16 @@
 """Retryable platform failures are retried with the same key; others fail at once, loudly."""
 
-import requests
-
 from campaigns.models import Alert, AlertKind, Campaign, CampaignStatus, RecommendationStatus
 from executors import senders
 from executors.models import ExecutionLog
 from executors.pipeline import execute_recommendation
 from executors.pipeline import run as execute
-from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
-
-
-def _faults(sandbox, **config):
-    requests.post(
-        f"{sandbox.base_url.rstrip('/')}/_sandbox/faults", json=config, timeout=10
-    ).raise_for_status()
+from tests.executors.execution.conftest import (
+    approved_budget,
+    platform_budget,
+    sandbox_writes,
+    set_faults,
+)
 
 
 def _no_wait(monkeypatch):
@@ -23,7 +20,7 @@ def _no_wait(monkeypatch):
 def test_a_503_is_retried_and_the_change_lands_once(sandbox, live_account, alice, monkeypatch):
     _no_wait(monkeypatch)
     # Seed 17 makes the first write fail and the second succeed (deterministic faults).
-    _faults(sandbox, rate=0.5, kinds=["503"], writesOnly=True, seed=17, retryAfter=0)
+    set_faults(sandbox, rate=0.5, kinds=["503"], writesOnly=True, seed=17, retryAfter=0)
     rec = approved_budget(live_account, alice.approver)
 
     done = execute_recommendation(rec.pk)
@@ -43,7 +40,7 @@ def test_a_platform_that_keeps_answering_500_leaves_the_change_in_doubt_not_fail
     sandbox, live_account, alice, monkeypatch
 ):
     _no_wait(monkeypatch)
-    _faults(sandbox, rate=1.0, kinds=["500"], writesOnly=True)
+    set_faults(sandbox, rate=1.0, kinds=["500"], writesOnly=True)
     rec = approved_budget(live_account, alice.approver)
 
     done = execute_recommendation(rec.pk)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-import requests
 from django.utils import timezone
 
 from campaigns.actors import system_user
@@ -25,21 +24,15 @@ from executors.clients.factory import client_for
 from executors.pipeline import LEASE, execute_recommendation, recover_executions
 from executors.sync import SYNC_REASON, sync_account
 from tests.executors.conftest import WINDOW
-from tests.executors.execution.conftest import approved_budget, platform_budget
+from tests.executors.execution.conftest import approved_budget, platform_budget, set_faults
 
 R = RecommendationStatus
-
-
-def _faults(sandbox, **config):
-    requests.post(
-        f"{sandbox.base_url.rstrip('/')}/_sandbox/faults", json=config, timeout=10
-    ).raise_for_status()
 
 
 @pytest.fixture
 def stale_reads(sandbox):
     """Reads keep showing an object as it was before a write for ten minutes."""
-    _faults(sandbox, staleReadSeconds=600)
+    set_faults(sandbox, staleReadSeconds=600)
 
 
 def _sync(account):

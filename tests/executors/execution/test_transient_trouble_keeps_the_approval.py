@@ -4,7 +4,6 @@ tried again until it expires; FAILED is kept for refusals a retry cannot fix."""
 from datetime import timedelta
 
 import pytest
-import requests
 from django.utils import timezone
 
 from campaigns.models import (
@@ -20,15 +19,14 @@ from executors.models import ExecutionLog
 from executors.pipeline import execute_approved, execute_recommendation
 from executors.pipeline import run as execute
 from executors.resilience import breaker_record_failure
-from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
+from tests.executors.execution.conftest import (
+    approved_budget,
+    platform_budget,
+    sandbox_writes,
+    set_faults,
+)
 
 R = RecommendationStatus
-
-
-def _faults(sandbox, **config):
-    requests.post(
-        f"{sandbox.base_url.rstrip('/')}/_sandbox/faults", json=config, timeout=10
-    ).raise_for_status()
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +37,7 @@ def _no_wait(monkeypatch):
 def test_a_change_throttled_on_every_attempt_stays_approved_with_a_time_to_try_again(
     sandbox, live_account, alice
 ):
-    _faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
+    set_faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
     rec = approved_budget(live_account, alice.approver)
 
     done = execute_recommendation(rec.pk)
@@ -56,10 +54,10 @@ def test_a_change_throttled_on_every_attempt_stays_approved_with_a_time_to_try_a
 def test_a_waiting_change_is_not_tried_before_its_time_and_lands_after_it(
     sandbox, live_account, alice
 ):
-    _faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
+    set_faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
     rec = approved_budget(live_account, alice.approver)
     execute_recommendation(rec.pk)
-    _faults(sandbox, rate=0)
+    set_faults(sandbox, rate=0)
 
     assert execute_recommendation(rec.pk).status == R.APPROVED  # too early
     assert sandbox_writes(sandbox)["writes"] == []
@@ -87,7 +85,7 @@ def test_an_open_breaker_holds_the_change_until_the_breaker_may_be_tried(
 def test_a_change_still_waiting_when_it_expires_is_expired_with_the_reason_and_an_alert(
     sandbox, live_account, alice
 ):
-    _faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
+    set_faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
     rec = approved_budget(
         live_account, alice.approver, expires_at=timezone.now() + timedelta(hours=1)
     )
@@ -130,7 +128,7 @@ def test_a_google_batch_throttled_as_a_whole_waits_instead_of_failing(
         approved_budget(google_account, alice.approver, external_id=c.external_id)
         for c in campaigns
     ]
-    _faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
+    set_faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
 
     execute_approved(account=google_account)
 

@@ -9,7 +9,6 @@ up showing what the platform really runs.
 from datetime import timedelta
 
 import pytest
-import requests
 from django.utils import timezone
 
 from campaigns.models import (
@@ -23,15 +22,14 @@ from campaigns.models import (
 from executors import senders
 from executors.pipeline import execute_recommendation, recover_executions
 from executors.pipeline import run as execute
-from tests.executors.execution.conftest import approved_budget, platform_budget, sandbox_writes
+from tests.executors.execution.conftest import (
+    approved_budget,
+    platform_budget,
+    sandbox_writes,
+    set_faults,
+)
 
 R = RecommendationStatus
-
-
-def _faults(sandbox, **config):
-    requests.post(
-        f"{sandbox.base_url.rstrip('/')}/_sandbox/faults", json=config, timeout=10
-    ).raise_for_status()
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +43,7 @@ def test_an_adobe_write_applied_then_answered_with_an_error_ends_executed_once(
 ):
     # The first attempt is applied and answered with the error; the resend with the
     # same key is a replay the platform recognises.
-    _faults(sandbox, rate=1.0, kinds=[kind], writesOnly=True)
+    set_faults(sandbox, rate=1.0, kinds=[kind], writesOnly=True)
     rec = approved_budget(live_account, alice.approver)
 
     done = execute_recommendation(rec.pk)
@@ -62,7 +60,7 @@ def test_an_adobe_write_answered_after_the_client_gave_up_ends_executed_once(
     sandbox, live_account, alice, settings
 ):
     settings.PLATFORM_TIMEOUT_S = 0.5
-    _faults(sandbox, rate=1.0, kinds=["slowAfter"], slowSeconds=1.0, writesOnly=True)
+    set_faults(sandbox, rate=1.0, kinds=["slowAfter"], slowSeconds=1.0, writesOnly=True)
     rec = approved_budget(live_account, alice.approver)
 
     done = execute_recommendation(rec.pk)
@@ -75,14 +73,14 @@ def test_an_adobe_write_answered_after_the_client_gave_up_ends_executed_once(
 def test_a_connection_dropped_before_the_write_is_left_in_doubt_then_written_once(
     sandbox, live_account, alice
 ):
-    _faults(sandbox, rate=1.0, kinds=["drop"], writesOnly=True)
+    set_faults(sandbox, rate=1.0, kinds=["drop"], writesOnly=True)
     rec = approved_budget(live_account, alice.approver)
 
     done = execute_recommendation(rec.pk)
 
     assert done.status == R.EXECUTING  # nothing shows it landed, nothing proves it did not
     assert Campaign.objects.get(pk=rec.campaign_id).status == CampaignStatus.OPTIMIZING
-    _faults(sandbox, rate=0)
+    set_faults(sandbox, rate=0)
     recover_executions(now=timezone.now() + execute.LEASE + timedelta(seconds=1))
 
     assert Recommendation.objects.get(pk=rec.pk).status == R.EXECUTED
@@ -100,9 +98,9 @@ def test_a_google_mutate_applied_then_answered_with_an_error_is_read_back_not_fa
     if kind == "500":
         # A 500 in Google's own shape, answered before anything was applied: still no
         # proof of a refusal, so it is read back (and found not applied) — not FAILED.
-        _faults(sandbox, rate=1.0, kinds=["500"], writesOnly=True)
+        set_faults(sandbox, rate=1.0, kinds=["500"], writesOnly=True)
     else:
-        _faults(sandbox, rate=1.0, kinds=[kind], writesOnly=True)
+        set_faults(sandbox, rate=1.0, kinds=[kind], writesOnly=True)
     rec = approved_budget(google_account, alice.approver, external_id=campaign.external_id)
 
     done = execute_recommendation(rec.pk)

@@ -7,7 +7,6 @@ change, 12 of them never counted by the rate limiter.
 """
 
 import pytest
-import requests
 
 from campaigns.models import Campaign, RecommendationStatus
 from executors import senders
@@ -16,7 +15,7 @@ from executors.models import ExecutionLog
 from executors.pipeline import WRITE_ATTEMPTS, execute_recommendation
 from executors.resilience import PacedCapacity
 from executors.writers import AdobeWriter
-from tests.executors.execution.conftest import approved_budget
+from tests.executors.execution.conftest import approved_budget, set_faults
 
 
 @pytest.fixture(autouse=True)
@@ -39,12 +38,6 @@ def taken(monkeypatch):
     return count
 
 
-def _faults(sandbox, **config):
-    requests.post(
-        f"{sandbox.base_url.rstrip('/')}/_sandbox/faults", json=config, timeout=10
-    ).raise_for_status()
-
-
 def test_a_throttled_google_mutate_is_sent_four_times_not_sixteen(
     sandbox, google_account, alice, monkeypatch, taken
 ):
@@ -58,7 +51,7 @@ def test_a_throttled_google_mutate_is_sent_four_times_not_sixteen(
     monkeypatch.setattr(GoogleAdsClient, "_send_write", counting)
     ext = Campaign.objects.filter(account=google_account).order_by("external_id")[0].external_id
     rec = approved_budget(google_account, alice.approver, external_id=ext)
-    _faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
+    set_faults(sandbox, rate=1.0, kinds=["429"], writesOnly=True, retryAfter=0)
 
     done = execute_recommendation(rec.pk)
 
@@ -81,7 +74,7 @@ def test_an_adobe_write_answered_503_is_resent_with_its_key_each_attempt_charged
 
     monkeypatch.setattr(AdobeWriter, "send", counting)
     rec = approved_budget(live_account, alice.approver)
-    _faults(sandbox, rate=1.0, kinds=["503"], writesOnly=True, retryAfter=0)
+    set_faults(sandbox, rate=1.0, kinds=["503"], writesOnly=True, retryAfter=0)
 
     done = execute_recommendation(rec.pk)
 
