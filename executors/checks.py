@@ -29,6 +29,7 @@ from campaigns.models import (
     RecommendationStatus,
     Source,
 )
+from campaigns.services.proposal_checks import TUNING
 from campaigns.services.recommendations import recommendation_note
 from campaigns.switches import ORGANIZATION, SwitchState, writes_allowed
 
@@ -90,6 +91,15 @@ def execution_checks(
             return Verdict(False, "kill_switch", switch.reason)
     if account.execution_mode == ExecutionMode.READ_ONLY:
         return Verdict(False, "read_only", f"account '{account}' is read-only")
+    if (
+        campaign is not None
+        and campaign.is_pinned
+        and rec.kind in TUNING
+        and rec.source not in CORRECTIVE
+    ):
+        # Pinned after it was approved: the person's pin wins (proposals_recheck
+        # supersedes what is still only proposed).
+        return Verdict(False, "pinned", f"'{campaign}' is pinned: Spectra leaves it as it is")
     if (
         limits.require_manual_approval
         and rec.source not in CORRECTIVE

@@ -21,6 +21,7 @@ from campaigns.models import (
 )
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.history import apply_transition, save_with_history
+from campaigns.services.proposal_checks import proposals_recheck
 from campaigns.services.recommendations import recommendations_create_bulk
 
 # Transitions a person may take from the console; the lock transitions are
@@ -63,6 +64,10 @@ def campaign_transition(*, campaign: Campaign, transition: str, actor, reason: s
         if transition in {"pause", "archive"}:
             current.lock_expires_at = None
         save_with_history(current, actor=actor, reason=reason)
+        if transition in {"pause", "archive"}:
+            proposals_recheck(
+                campaigns=[current], actor=actor, because=f"{transition}d: {reason}", stopping=True
+            )
     return current
 
 
@@ -137,6 +142,13 @@ def _request_status_change(*, campaign: Campaign, transition: str, actor, reason
             actor=actor,
             reason=f"{transition.capitalize()} requested by {actor}: {reason.strip()}",
         )
+        if transition == "pause":  # nothing tunes a campaign a person is stopping
+            proposals_recheck(
+                campaigns=[current],
+                actor=actor,
+                because=f"a pause was requested by {actor}: {reason.strip()}",
+                stopping=True,
+            )
         # The executor carries it out now, not at the next sweep: a pause stops spending.
         transaction.on_commit(
             lambda: async_task(
@@ -223,6 +235,11 @@ def campaign_update_limits(
         if is_pinned is not None:
             current.is_pinned = is_pinned
         save_with_history(current, actor=actor, reason=reason or "Limits updated")
+        proposals_recheck(
+            campaigns=[current],
+            actor=actor,
+            because=f"limits or pin changed by {actor}: {reason or 'limits updated'}",
+        )
     return current
 
 

@@ -503,7 +503,7 @@ def rolled_back_by(rollback: Recommendation) -> list[int]:
     return ids
 
 
-def recommendations_expire_bulk(*, queryset, actor, reason: str) -> int:
+def recommendations_expire_bulk(*, queryset, actor, reason: str, detail: str = "") -> int:
     """Expire every still-PROPOSED recommendation of `queryset` (superseded or stale).
 
     One conditional UPDATE (only rows still PROPOSED move, so an approval that
@@ -519,7 +519,8 @@ def recommendations_expire_bulk(*, queryset, actor, reason: str) -> int:
         if not ids:
             return 0
         now = timezone.now()
-        Recommendation.objects.filter(pk__in=ids).update(status=R.EXPIRED, updated_at=now)
+        kept = {"outcome_detail": detail[:2000]} if detail else {}  # why, for the queue
+        Recommendation.objects.filter(pk__in=ids).update(status=R.EXPIRED, updated_at=now, **kept)
         Recommendation.history.bulk_history_create(
             list(Recommendation.objects.filter(pk__in=ids)),
             update=True,  # a change of an existing row, not its creation
