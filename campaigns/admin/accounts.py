@@ -199,7 +199,7 @@ class AdAccountAdmin(AuditTimelineMixin, TenantScopedAdmin):
         fieldsets.append(("Why", {"fields": ["reason"]}))
         return fieldsets
 
-    def save_model(self, request, obj, form, change):
+    def save_changes(self, request, obj, form, change):
         reason = form.cleaned_data.get("reason", "").strip() or DEFAULT_REASON
         settings_changed = [n for n in form.changed_data if n in AdAccountForm.Meta.fields]
         values = form.credential_values(obj.platform)
@@ -322,7 +322,7 @@ class GuardrailPolicyAdmin(TenantScopedAdmin):
             readonly.append("organization")
         return readonly
 
-    def save_model(self, request, obj, form, change):
+    def save_changes(self, request, obj, form, change):
         self.save_with_service(
             request,
             policy_save,

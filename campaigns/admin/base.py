@@ -309,7 +309,20 @@ class TenantScopedAdmin(DeclaredLookupsOnly, ScopedPermissionsMixin, SimpleHisto
     def save_refused(self, request) -> bool:
         return getattr(request, _REFUSED, False)
 
+    # Form fields that say why a save happens rather than change the object.
+    form_only_fields = ("reason",)
+
     def save_model(self, request, obj, form, change):
+        """Save through `save_changes` (a service) — unless nothing was changed: then no
+        service runs and no history row says "changed" when nothing was."""
+        if change and not set(form.changed_data) - set(self.form_only_fields):
+            self.message_user(
+                request, "Nothing was changed, so no new version was written.", messages.INFO
+            )
+            return
+        self.save_changes(request, obj, form, change)
+
+    def save_changes(self, request, obj, form, change):
         raise NotImplementedError(
             f"{type(self).__name__} must save through a service (see campaigns/services/)."
         )

@@ -335,7 +335,7 @@ class CampaignAdmin(
 
     # --- saving through the service ------------------------------------------
 
-    def save_model(self, request, obj, form, change):
+    def save_changes(self, request, obj, form, change):
         self.save_with_service(
             request,
             campaign_update_limits,
@@ -461,7 +461,7 @@ class BudgetPoolAdmin(TenantScopedAdmin):
             readonly.append("account")  # a pool belongs to one account for good
         return readonly
 
-    def save_model(self, request, obj, form, change):
+    def save_changes(self, request, obj, form, change):
         self.save_with_service(
             request, budget_pool_save, pool=obj, actor=request.user, reason=DEFAULT_REASON
         )

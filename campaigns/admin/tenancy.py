@@ -61,7 +61,7 @@ class OrganizationAdmin(TenantScopedAdmin):
             "ON" if obj.execution_enabled else "OFF",
         )
 
-    def save_model(self, request, obj, form, change):
+    def save_changes(self, request, obj, form, change):
         if not change or {"name", "slug"} & set(form.changed_data):
             self.save_with_service(
                 request,
@@ -91,7 +91,7 @@ class MembershipAdmin(TenantScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("campaigns.delete_membership", obj)
 
-    def save_model(self, request, obj, form, change):
+    def save_changes(self, request, obj, form, change):
         self.save_with_service(
             request, membership_save, membership=obj, actor=request.user, reason=DEFAULT_REASON
         )
