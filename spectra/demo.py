@@ -80,7 +80,9 @@ def demo_seed(*, sandbox_url: str) -> list[AdAccount]:
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
-                user.save()
+            # An address, so alert e-mail reaches them (the console backend prints it).
+            user.email = user.email or f"demo-{role}@example.com"
+            user.save()
             Membership.objects.get_or_create(user=user, organization=org, defaults={"role": role})
         account, _ = AdAccount.objects.update_or_create(
             organization=org,
