@@ -1,10 +1,15 @@
 """Alerts: read, and acknowledged through the service."""
 
+from django import http
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 from django_q.tasks import async_task
 
-from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
+from campaigns.admin.base import REFUSALS, ReadOnlyAdminMixin, TenantScopedAdmin, refusal_message
 from campaigns.admin.display import SEVERITY_COLOURS, pretty_json, status_badge
 from campaigns.admin.filters import AcknowledgedFilter, account_filter, organization_filter
 from campaigns.models import Alert
@@ -73,6 +78,43 @@ class AlertAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
                 obj.notification_error[:60],
             )
         return f"{obj.notified_at:%Y-%m-%d %H:%M}"
+
+    # --- acknowledge from the alert's own page ----------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/acknowledge/",
+                self.admin_site.admin_view(require_POST(self.acknowledge_view)),
+                name="campaigns_alert_acknowledge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        alert = self.get_object(request, unquote(object_id))
+        may = bool(
+            alert
+            and alert.acknowledged_at is None
+            and request.user.has_perm("campaigns.acknowledge_alert", alert)
+        )
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "may_acknowledge": may}
+        )
+
+    def acknowledge_view(self, request, object_id):
+        # The admin's own (organization-scoped) queryset finds it, or nobody sees it.
+        alert = self.get_object(request, unquote(object_id))
+        if alert is None or not self.has_view_permission(request, alert):
+            raise http.Http404(f"No alert with id {object_id!r}.")
+        try:
+            alert_acknowledge(alert=alert, actor=request.user)
+        except REFUSALS as exc:
+            self.message_user(request, refusal_message(exc), messages.ERROR)
+        else:
+            self.log_change(request, alert, "Acknowledged")
+            self.message_user(request, f"Acknowledged “{alert.title}”.", messages.SUCCESS)
+        return redirect(reverse("admin:campaigns_alert_change", args=[alert.pk]))
 
     def has_acknowledge_permission(self, request):
         return request.user.has_perm("campaigns.acknowledge_alert")
