@@ -15,9 +15,18 @@ from django.urls import path, reverse
 
 from campaigns.admin.base import REFUSALS, refusal_message
 from campaigns.models import RecommendationStatus
+from campaigns.services.errors import ServiceError
 from campaigns.services.rollback import campaign_rollback_to_version, recommendation_rollback
 
 PERMISSION = "campaigns.rollback_recommendation"
+
+
+def _reason(request) -> str:
+    """A rollback writes to the platform: like a pause, it says why (the same rule)."""
+    note = request.POST.get("note", "").strip()
+    if not note:
+        raise ServiceError("Say why: a rollback changes the campaign on the platform.")
+    return note
 
 
 def _object_or_404(admin, request, object_id):
@@ -50,7 +59,7 @@ class RecommendationRollbackMixin:
         obj = _object_or_404(self, request, object_id)
         try:
             rollback = recommendation_rollback(
-                recommendation=obj, actor=request.user, note=request.POST.get("note", "").strip()
+                recommendation=obj, actor=request.user, note=_reason(request)
             )
         except REFUSALS as exc:
             self.message_user(request, f"Roll back: {refusal_message(exc)}", messages.ERROR)
@@ -107,7 +116,7 @@ class CampaignVersionsMixin:
                 campaign=campaign,
                 history_id=history_id,
                 actor=request.user,
-                note=request.POST.get("note", "").strip(),
+                note=_reason(request),
             )
         except REFUSALS as exc:
             self.message_user(request, f"Roll back: {refusal_message(exc)}", messages.ERROR)

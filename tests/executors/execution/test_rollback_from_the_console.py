@@ -72,3 +72,18 @@ def test_another_organization_cannot_see_or_roll_back_the_versions(
     )
     assert response.status_code == 404
     assert not Recommendation.objects.filter(source=Source.ROLLBACK).exists()
+
+
+def test_a_rollback_without_a_reason_is_refused_and_creates_nothing(client, live_account, alice):
+    campaign = Campaign.objects.filter(account=live_account).first()
+    version = campaign.history.first()
+    client.force_login(alice.approver)
+
+    response = client.post(
+        f"/admin/campaigns/campaign/{campaign.pk}/versions/{version.history_id}/rollback/",
+        {"note": "  "},
+        follow=True,
+    )
+
+    assert "Say why" in response.content.decode()
+    assert not Recommendation.objects.filter(source=Source.ROLLBACK).exists()
