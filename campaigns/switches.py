@@ -27,6 +27,7 @@ class SwitchState:
     enabled: bool
     reason: str = ""
     scope: str = ""  # the switch that is off (ENVIRONMENT, GLOBAL, ORGANIZATION)
+    organization_id: int | None = None  # whose switch, when scope is ORGANIZATION
 
 
 def forget_switches() -> None:
@@ -52,18 +53,43 @@ def _load() -> dict:
     return _cache
 
 
+def _environment_off() -> SwitchState:
+    return SwitchState(False, "platform writes are switched off in the environment", ENVIRONMENT)
+
+
+def _global_off(state: dict) -> SwitchState:
+    why = f": {state['global_reason']}" if state["global_reason"] else ""
+    return SwitchState(False, f"platform writes are switched off globally{why}", GLOBAL)
+
+
+def _organization_off(organization_id: int) -> SwitchState:
+    return SwitchState(
+        False,
+        "platform writes are switched off for this organization",
+        ORGANIZATION,
+        organization_id,
+    )
+
+
 def writes_allowed(organization_id: int | None = None) -> SwitchState:
     """May Spectra write to platforms now (for this organization)? With the reason if not."""
     if not settings.SPECTRA_EXECUTION_ENABLED:
-        return SwitchState(
-            False, "platform writes are switched off in the environment", ENVIRONMENT
-        )
+        return _environment_off()
     state = _load()
     if not state["global_on"]:
-        why = f": {state['global_reason']}" if state["global_reason"] else ""
-        return SwitchState(False, f"platform writes are switched off globally{why}", GLOBAL)
+        return _global_off(state)
     if organization_id is not None and organization_id in state["orgs_off"]:
-        return SwitchState(
-            False, "platform writes are switched off for this organization", ORGANIZATION
-        )
+        return _organization_off(organization_id)
     return SwitchState(True)
+
+
+def switches_off(organization_ids=()) -> list[SwitchState]:
+    """Every switch that is off now, outermost first: the environment, the global row and
+    each of these organizations' own. `writes_allowed` answers with the first of them;
+    a console shows them all, so switching one back on reveals no surprise."""
+    off = [] if settings.SPECTRA_EXECUTION_ENABLED else [_environment_off()]
+    state = _load()
+    if not state["global_on"]:
+        off.append(_global_off(state))
+    off += [_organization_off(pk) for pk in organization_ids if pk in state["orgs_off"]]
+    return off

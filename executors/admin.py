@@ -149,7 +149,8 @@ class ExecutionLogAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
         "latency_ms",
         "short_detail",
     ]
-    list_filter = ["outcome", "mode", account_filter()]
+    # created_at: the dashboard's execution tiles link to "this outcome since the day began".
+    list_filter = ["outcome", "mode", account_filter(), ("created_at", admin.DateFieldListFilter)]
     search_fields = ["action", "detail", "=idempotency_key"]
     # Recommendation.__str__ names its campaign or audience.
     list_select_related = ["account", "recommendation__campaign", "recommendation__audience"]

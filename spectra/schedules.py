@@ -18,9 +18,12 @@ class Job:
     kwargs: str = ""
 
 
+# The job that starts each account's cycle when it is due (the dashboard reads its next run).
+DISPATCH_CYCLES = "dispatch daily cycles"
+
 JOBS = [
     # Every minute: queue the accounts whose cycle is due, start what the caps allow.
-    Job("dispatch daily cycles", "spectra.cycle.dispatch_cycles", minutes=1),
+    Job(DISPATCH_CYCLES, "spectra.cycle.dispatch_cycles", minutes=1),
     # Every minute: carry out what people approved since the cycle (or what was held back).
     Job("execute approved changes", "spectra.tasks.execute_all_approved", minutes=1),
     Job("sync all accounts", "spectra.tasks.sync_all_accounts", minutes=60),

@@ -4,12 +4,15 @@ A tag rather than a custom AdminSite: the admin index keeps Django's view
 (app list, permissions) and the dashboard needs only the request's user.
 """
 
+from urllib.parse import urlencode
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
 from campaigns.admin.charts import bar_chart
 from campaigns.admin.display import RECOMMENDATION_STATUS_COLOURS, money
 from executors.models import BreakerState
+from spectra.dashboard import EXECUTION_OUTCOMES
 from spectra.dashboard import ops_dashboard as dashboard_for
 
 register = template.Library()
@@ -27,6 +30,19 @@ def _url(name: str, query: str = "") -> str:
 
 def _pacing_colour(pct: float) -> str:
     return next(colour for floor, colour in _PACING_COLOURS if pct >= floor)
+
+
+def _execution_links(data) -> dict[str, str]:
+    """Each execution tile opens the log filtered to what it counts: its outcome, since
+    the day started (the log's declared outcome and created-at filters)."""
+    base = _url("admin:executors_executionlog_changelist")
+    if not base:
+        return {}
+    since = data.day_start.isoformat()
+    return {
+        word: f"{base}?{urlencode({'outcome__exact': outcome, 'created_at__gte': since})}"
+        for outcome, word in EXECUTION_OUTCOMES.items()
+    }
 
 
 def _pacing_chart(accounts):
@@ -47,11 +63,16 @@ def _pacing_chart(accounts):
 def ops_dashboard(context):
     user = context["request"].user
     data = dashboard_for(user=user)
+    execution_links = _execution_links(data)
     rows = [
         {
             "account": a,
             "spend": money(a.spend_today, a.currency),
             "limit": money(a.daily_limit, a.currency) if a.daily_limit else "no limit",
+            # The spend the limit covers, when it is not the whole account's.
+            "paced_spend": money(a.pacing.spend, a.currency)
+            if a.pacing.basis == "campaigns" and a.pacing.spend != a.spend_today
+            else "",
             "breaker_open": a.breaker != BreakerState.CLOSED,
         }
         for a in data.accounts
@@ -63,15 +84,15 @@ def ops_dashboard(context):
         "day_start": f"{data.day_start:%Y-%m-%d %H:%M} {data.day_start.tzinfo}",
         # Four counts read better as numbers than as bars.
         "executions": [
-            (outcome, n, RECOMMENDATION_STATUS_COLOURS[outcome])
+            (outcome, n, RECOMMENDATION_STATUS_COLOURS[outcome], execution_links.get(outcome, ""))
             for outcome, n in data.executions_today.items()
         ],
+        "unpaced": [a.name for a in data.accounts if a.pacing_pct is None],
         "pacing_chart": _pacing_chart(data.accounts),
         "breakers_open": data.breakers.get(BreakerState.OPEN, 0),
         "breakers_half_open": data.breakers.get(BreakerState.HALF_OPEN, 0),
         "links": {
             "pending": _url("admin:campaigns_recommendation_changelist", "?status__exact=proposed"),
-            "executions": _url("admin:executors_executionlog_changelist"),
             "alerts": _url("admin:campaigns_alert_changelist", "?acknowledged=no"),
             "switches": _url("admin:campaigns_executionswitch_changelist"),
             "breakers": _url("admin:executors_circuitbreaker_changelist"),

@@ -4,20 +4,26 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from spectra.models import AccountCycle, CycleRun, CycleStatus
+from spectra.schedules import install_schedules
 from tests.spectra.console.conftest import busy_account
 
 INDEX = reverse("admin:index")
 
 # A member: session, user, Django's permissions twice and the memberships (5);
-# the dashboard (9): accounts with spend and limits, breakers, today's quota
-# rows, pending approvals, today's executions, open alerts (count, newest
-# five), the global switch, organizations switched off; recent actions (1).
+# the dashboard (12): accounts with spend, limits and their cycle schedule,
+# breakers, today's quota rows, pending approvals, today's executions, open
+# alerts (count, newest five), the user's organizations (with the reason of a
+# switch-off), the kill switches as the executor reads them (the global row,
+# organizations switched off), each account's last cycle, the dispatcher's next
+# run; recent actions (1).
 # An operator skips the permission and membership queries (2 instead of 5)
 # but adds the task queue (waiting, running) and failed tasks (3).
 # Pinned: raise one only for a reason you can name.
-MEMBER_QUERIES = 15
-OPERATOR_QUERIES = 15
+MEMBER_QUERIES = 18
+OPERATOR_QUERIES = 18
 
 
 def _queries(client) -> int:
@@ -28,8 +34,12 @@ def _queries(client) -> int:
 
 
 def _accounts(org, n):
+    install_schedules()
     for i in range(n):
-        busy_account(org, label=f"n{i}")
+        account, _ = busy_account(org, label=f"n{i}")
+        AccountCycle.objects.create(account=account, next_due_at=timezone.now())
+        for status in (CycleStatus.FAILED, CycleStatus.SUCCEEDED):
+            CycleRun.objects.create(account=account, status=status, finished_at=timezone.now())
 
 
 @pytest.mark.parametrize("accounts", [2, 20])

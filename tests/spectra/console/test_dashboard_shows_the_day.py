@@ -78,6 +78,7 @@ def test_the_page_shows_pacing_breakers_and_quota_per_account(client, alice):
     row = page.split(f'id="account-health-{account.pk}"')[1].split("</tr>")[0]
     assert "₹4,500.00" in row
     assert "₹6,000.00" in row
+    assert "1 of 2 campaigns capped" in row
     assert "75 %" in row
     assert "open" in row  # the circuit breaker
     assert "1234 / 100000" in row  # API operations used today of Adobe's daily quota
@@ -116,8 +117,8 @@ def test_it_shows_the_kill_switches(client, alice, superuser):
 
     tile = page.split('id="tile-kill-switch"')[1].split("</a>")[0]
     assert "OFF" in tile
-    assert "global kill switch" in tile
-    assert "off for alice org" in tile
+    assert "switched off globally: Outage" in tile
+    assert "off for alice org: Client freeze" in tile  # behind the global one, still shown
     assert reverse("admin:campaigns_executionswitch_changelist") in page
 
 
