@@ -54,6 +54,8 @@ class AuditTimelineMixin:
                 "rows": rows,
                 "page": page,
                 "search": search,
+                # One time zone per account, as on the dashboard.
+                "time_zone": getattr(obj, "time_zone", None) or obj.account.time_zone,
                 "change_url": reverse(
                     f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
                     args=[obj.pk],

@@ -101,6 +101,7 @@ class CampaignVersionsMixin:
                 "original": campaign,
                 "title": f"Versions of {campaign}",
                 "versions": versions,
+                "time_zone": campaign.account.time_zone,  # one zone per account
                 "may_roll_back": request.user.has_perm(PERMISSION, campaign),
             },
         )
