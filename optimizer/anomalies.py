@@ -20,6 +20,7 @@ from datetime import date
 
 import numpy as np
 
+from campaigns.money import write_amount
 from optimizer.clean import usable_mask
 from optimizer.frame import MetricFrame
 from optimizer.inputs import SeasonalWindow
@@ -155,7 +156,7 @@ def _message(metric: str, value: float, usual: float, z: float, currency: str, s
     def show(x: float) -> str:
         if metric == "ctr":
             return f"{x * 100:.2f} %"
-        return f"{currency}{x:,.0f}" if abs(x) >= 100 else f"{currency}{x:,.2f}"
+        return write_amount(x, places=0 if abs(x) >= 100 else 2, unit=currency)
 
     if z == np.inf:  # only CPA can be infinite: spend without conversions
         return f"No conversions for {show(spend)} of spend; the usual CPA is {show(usual)}"

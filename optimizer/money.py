@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from campaigns.money import currency_symbol, write_amount  # noqa: F401
+
 # Floats carry representation error (1.005 is stored as 1.00499…): values are first rounded
 # to this many decimals of a minor unit, so amounts round as they were written.
 _FLOAT_GUARD_DECIMALS = 6
@@ -112,10 +114,9 @@ def exact_sum(values: np.ndarray) -> int:
 
 
 def format_minor(minor: int, exponent: int, symbol: str = "") -> str:
-    """A human amount for messages: `format_minor(125000, 2, "₹")` → "₹1,250.00"."""
-    amount = Decimal(int(minor)).scaleb(-exponent)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{abs(amount):,.{exponent}f}"
+    """A human amount for messages: `format_minor(12345600, 2, "₹")` → "₹1,23,456.00"
+    (written as everywhere else: campaigns.money)."""
+    return write_amount(Decimal(int(minor)).scaleb(-exponent), places=exponent, unit=symbol)
 
 
 def _decimal_to_minor(amount: Decimal, exponent: int) -> int:
@@ -132,9 +133,5 @@ def _check_exponent(exponent: int) -> None:
         raise ValueError(f"currency exponent must be between 0 and 6, got {exponent}")
 
 
-CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-
-
-def currency_symbol(code: str) -> str:
-    """The symbol reasons are written with; empty for currencies without a common one."""
-    return CURRENCY_SYMBOLS.get(code, "")
+# currency_symbol (imported above) is the symbol reasons are written with: callers
+# ask this module for it, beside the amounts.

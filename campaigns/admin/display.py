@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils.html import format_html
 
-CURRENCY_SYMBOLS = {"INR": "₹"}
+from campaigns.money import money
 
 CAMPAIGN_STATUS_COLOURS = {
     "draft": "#6c757d",
@@ -33,38 +33,6 @@ RECOMMENDATION_STATUS_COLOURS = {
 RUN_STATUS_COLOURS = {"running": "#0d6efd", "succeeded": "#198754", "failed": "#dc3545"}
 SEVERITY_COLOURS = {"info": "#0d6efd", "warning": "#b35c00", "critical": "#dc3545"}
 EXECUTION_MODE_COLOURS = {"read_only": "#6c757d", "dry_run": "#5b6abf", "live": "#dc3545"}
-
-
-# Currencies written with Indian digit grouping (lakh, crore): ₹12,34,567.00.
-INDIAN_GROUPING = {"INR"}
-
-
-def _group(digits: str, indian: bool) -> str:
-    """'1234567' → '1,234,567', or '12,34,567' in Indian grouping (threes, then twos)."""
-    if not indian or len(digits) <= 3:
-        return f"{int(digits):,}"
-    head, tail = digits[:-3], digits[-3:]
-    pairs = []
-    while len(head) > 2:
-        head, pairs = head[:-2], [head[-2:], *pairs]
-    return ",".join([head, *pairs, tail])
-
-
-def money(value: Decimal | None, currency: str, *, whole: bool = False) -> str:
-    """₹5,00,000.00 for rupees (lakh/crore grouping), 'USD 500,000.00' otherwise; '—' for none.
-
-    `whole` drops the minor unit when it is zero (₹5,00,000), for amounts
-    that are read at a glance, such as a change in a list.
-    """
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    units, minor = f"{abs(value):.2f}".split(".")
-    amount = _group(units, currency in INDIAN_GROUPING)
-    if not (whole and minor == "00"):
-        amount += f".{minor}"
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    return f"{sign}{symbol}{amount}" if symbol else f"{currency} {sign}{amount}"
 
 
 def percent_change(current: Decimal | None, proposed: Decimal | None) -> str:
