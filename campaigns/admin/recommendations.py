@@ -1,24 +1,38 @@
 """Recommendations: the review queue. Decisions go through the recommendation services."""
 
+from copy import copy
 from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import Case, F, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Abs, Cast, Coalesce, NullIf
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.text import Truncator
 
-from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin, refusal_message
+from campaigns.admin.base import (
+    REFUSALS,
+    ReadOnlyAdminMixin,
+    TenantScopedAdmin,
+    refusal_message,
+)
 from campaigns.admin.charts import Series, bar_chart, line_chart
 from campaigns.admin.display import (
     RECOMMENDATION_STATUS_COLOURS,
     money,
+    percent_change,
     pretty_json,
     status_badge,
     value_change,
@@ -33,6 +47,7 @@ from campaigns.models import (
     Recommendation,
     RecommendationKind,
     RecommendationStatus,
+    Risk,
 )
 from campaigns.selectors import scoped
 from campaigns.services.errors import ServiceError
@@ -44,6 +59,15 @@ from campaigns.services.recommendations import (
 )
 
 K = RecommendationKind
+# The kind in a word, for the queue's narrow column (the full label is its tooltip).
+KIND_SHORT = {
+    K.BUDGET: "budget",
+    K.BID: "bid",
+    K.AUDIENCE_ACTIVATE: "activate",
+    K.AUDIENCE_SUPPRESS: "suppress",
+    K.PAUSE: "pause",
+    K.RESUME: "resume",
+}
 
 # Which permission each person-facing transition needs; the services check the same.
 TRANSITION_PERMISSIONS = {
@@ -61,6 +85,49 @@ MAX_REFUSALS_LISTED = 10
 MAX_CONFIRMATION_ROWS = 100
 EVIDENCE_DAYS = 28
 PENDING = RecommendationStatus.PROPOSED
+BLOCKED = RecommendationStatus.BLOCKED
+# "Approve and next" asks for this in the transition URL's query string.
+AND_NEXT = "and_next"
+# How far down a filtered list "approve and next" looks for the one after this.
+MAX_NEXT_SCAN = 10_000
+
+
+def _as_float(name: str):
+    # SQLite divides integer-valued decimals as integers (6000 / 5000 = 1).
+    return Cast(F(name), FloatField())
+
+
+def _relative_change():
+    """(proposed - current) / current; NULL without a current value (or a zero one)."""
+    current = _as_float("current_value")
+    return (_as_float("proposed_value") - current) / NullIf(current, Value(0.0))
+
+
+# Sort keys for the queue's columns. Rows without a value (an audience change has no
+# amounts, an old proposal no impact) sort as zero, so the order is the same on
+# SQLite, which puts NULL first, and PostgreSQL, which puts it last.
+SORT_ANNOTATIONS = {
+    "change_ratio": lambda: Coalesce(_relative_change(), Value(0.0)),
+    "change_size": lambda: Coalesce(Abs(_relative_change()), Value(0.0)),
+    "impact_sort": lambda: Coalesce(Cast(F("expected_impact"), FloatField()), Value(0.0)),
+    "risk_rank": lambda: Case(
+        When(risk=Risk.LOW, then=Value(1)),
+        When(risk=Risk.MEDIUM, then=Value(2)),
+        When(risk=Risk.HIGH, then=Value(3)),
+        default=Value(0),
+        output_field=IntegerField(),
+    ),
+}
+
+
+def age(when, now) -> str:
+    """'40 min', '5 h', '3 d': how long a proposal has waited, at a glance."""
+    minutes = max(int((now - when).total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} d"
 
 
 def describe_change(rec: Recommendation) -> str:
@@ -155,19 +222,23 @@ class CappedCountPaginator(Paginator):
 class RecommendationAdmin(
     RecommendationRollbackMixin, TransitionButtonsMixin, ReadOnlyAdminMixin, TenantScopedAdmin
 ):
+    # Compact rows for triage: every column fits at 1440 px with the sidebar open and
+    # each row is one line (the reason is cut by CSS, whole in its tooltip and on the
+    # detail page). The sortable columns sort on annotations (SORT_ANNOTATIONS).
     list_display = [
         "id",
+        "account_display",
         "target",
-        "kind",
-        "change",
+        "kind_short",
+        "change_short",
+        "change_size_display",
+        "impact_short",
         "confidence_display",
-        "expected_impact_display",
         "reason_short",
-        "risk",
+        "risk_display",
         "requires_approval",
-        "status_display",
-        "change_set_link",
-        "created_at",
+        "status_short",
+        "age_display",
     ]
     list_filter = [
         "status",
@@ -188,9 +259,11 @@ class RecommendationAdmin(
     show_full_result_count = False
     paginator = CappedCountPaginator
     # Newest first: a run's proposals are created together at its end, so
-    # creation time orders them by run (and the created_at index serves it).
-    ordering = ["-created_at", "-id"]
-    actions = ["approve_selected", "reject_selected"]
+    # creation time orders them by run (and the created_at index serves it). The
+    # changelist breaks ties by -pk itself; naming -id here would also mark the ID
+    # column as sorted, and its sort widgets cost the queue a column's width.
+    ordering = ["-created_at"]
+    actions = ["approve_selected", "reject_selected", "requeue_selected"]
     fieldsets = [
         (
             "Change",
@@ -238,16 +311,60 @@ class RecommendationAdmin(
     transition_note_help = "Required to reject. Recorded with your decision."
     transition_note_required = False
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(**{name: make() for name, make in SORT_ANNOTATIONS.items()})
+        )
+
     # --- columns -------------------------------------------------------------
+
+    @admin.display(description="account", ordering="account__name")
+    def account_display(self, obj):
+        # Two accounts may hold campaigns of the same name; this tells them apart.
+        return format_html('<span title="{}">{}</span>', obj.account.name, obj.account.name)
 
     @admin.display(description="campaign or audience", ordering="campaign__name")
     def target(self, obj):
         # Audience changes are account-level and name no campaign.
-        return obj.campaign or obj.audience
+        name = str(obj.campaign or obj.audience or "—")
+        return format_html('<span title="{}">{}</span>', name, name)
+
+    @admin.display(description="kind", ordering="kind")
+    def kind_short(self, obj):
+        return format_html(
+            '<span title="{}">{}</span>', obj.get_kind_display(), KIND_SHORT[obj.kind]
+        )
 
     @admin.display(description="change")
     def change(self, obj):
         return describe_change(obj)
+
+    @admin.display(description="change", ordering="change_ratio")
+    def change_short(self, obj):
+        # The whole change (with its percentage) is in the tooltip and on the detail page;
+        # the row shows the values, the size column the step.
+        whole = describe_change(obj)
+        shown = whole.split(" (")[0] if obj.kind in (K.BUDGET, K.BID) else whole
+        return format_html('<span title="{}">{}</span>', whole, shown)
+
+    @admin.display(description="size", ordering="change_size")
+    def change_size_display(self, obj):
+        """The step, signed; sorted by |proposed - current| / current, whichever direction."""
+        return percent_change(obj.current_value, obj.proposed_value) or "—"
+
+    @admin.display(description="risk", ordering="risk_rank")
+    def risk_display(self, obj):
+        return obj.get_risk_display()
+
+    @admin.display(description="age", ordering="-created_at")
+    def age_display(self, obj):
+        return format_html(
+            '<span title="created {}">{}</span>',
+            f"{obj.created_at:%Y-%m-%d %H:%M} UTC",
+            age(obj.created_at, timezone.now()),
+        )
 
     @admin.display(description="change set")
     def change_set_link(self, obj):
@@ -267,11 +384,21 @@ class RecommendationAdmin(
     def expected_impact_display(self, obj):
         return money(obj.expected_impact, obj.account.currency)
 
+    @admin.display(description="impact / day", ordering="impact_sort")
+    def impact_short(self, obj):
+        if obj.expected_impact is None:
+            return "—"
+        # Whole units in the row, read at a glance; to the minor unit in the tooltip.
+        exact = money(obj.expected_impact, obj.account.currency)
+        rounded = money(
+            obj.expected_impact.quantize(Decimal("1")), obj.account.currency, whole=True
+        )
+        return format_html('<span title="{}">{}</span>', exact, rounded)
+
     @admin.display(description="reason")
     def reason_short(self, obj):
-        return format_html(
-            '<span title="{}">{}</span>', obj.reason, Truncator(obj.reason).chars(90)
-        )
+        # One line: the stylesheet cuts it with an ellipsis; the tooltip holds it whole.
+        return format_html('<span class="reason" title="{}">{}</span>', obj.reason, obj.reason)
 
     @admin.display(description="the numbers behind it")
     def evidence_chart_display(self, obj):
@@ -280,6 +407,24 @@ class RecommendationAdmin(
     @admin.display(description="status", ordering="status")
     def status_display(self, obj):
         return status_badge(obj, RECOMMENDATION_STATUS_COLOURS)
+
+    @admin.display(description="status", ordering="status")
+    def status_short(self, obj):
+        # A leg of a reallocation says so beside its state (it is decided with its set),
+        # rather than in a column of its own that is empty for every single change.
+        badge_html = status_badge(obj, RECOMMENDATION_STATUS_COLOURS)
+        if obj.change_set_id is None:
+            return badge_html
+        url = reverse(
+            f"{self.admin_site.name}:campaigns_changeset_change", args=[obj.change_set_id]
+        )
+        return format_html(
+            '{} <a href="{}" title="decided with reallocation #{}">set #{}</a>',
+            badge_html,
+            url,
+            obj.change_set_id,
+            obj.change_set_id,
+        )
 
     @admin.display(description="evidence")
     def evidence_display(self, obj):
@@ -334,7 +479,67 @@ class RecommendationAdmin(
         service = TRANSITION_SERVICES.get(name)
         if service is None:
             raise ServiceError(f"'{name}' is not a decision a person takes here.")
+        if name == "approve" and request.GET.get(AND_NEXT):
+            # Found before deciding: once approved, this one leaves a "proposed" list
+            # and its place in the order would be lost.
+            request._spectra_next_proposed = self.next_proposed(request, obj)
         return service(recommendation=obj, actor=request.user, note=note)
+
+    # --- approve and next ----------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        buttons = getattr(response, "context_data", {}).get("transitions") or []
+        if any(button.name == "approve" and not button.held for button in buttons):
+            # The bare transition URL: the one in the context already carries the filters.
+            action = reverse(
+                f"{self.admin_site.name}:campaigns_recommendation_transition", args=[obj.pk]
+            )
+            preserved = self.get_preserved_filters(request)
+            query = urlencode({AND_NEXT: "1"}) + (f"&{preserved}" if preserved else "")
+            response.context_data["transition_extra_buttons"] = [
+                {"name": "approve", "label": "Approve and next", "formaction": f"{action}?{query}"}
+            ]
+        return response
+
+    def next_proposed(self, request, obj) -> int | None:
+        """The PROPOSED recommendation after `obj` in the list the person came from.
+
+        That list is the changelist with the filters, search and sort kept in
+        `_changelist_filters`, built by the changelist itself so the order is
+        exactly the one on screen. Legs of a change set are skipped (they are
+        decided with their set). Past the last one it wraps to the first.
+        """
+        listing = copy(request)
+        listing.GET = QueryDict(request.GET.get("_changelist_filters", ""))
+        try:
+            rows = self.get_changelist_instance(listing).queryset
+        except (IncorrectLookupParameters, SuspiciousOperation):
+            rows = self.get_queryset(request).order_by(*self.ordering)
+        ids = rows.filter(Q(status=PENDING, change_set__isnull=True) | Q(pk=obj.pk))
+        first, seen = None, False
+        for pk in ids.values_list("pk", flat=True)[:MAX_NEXT_SCAN].iterator(chunk_size=500):
+            if pk == obj.pk:
+                seen = True
+            elif seen:
+                return pk
+            elif first is None:
+                first = pk
+        return first
+
+    def transition_done_url(self, request, obj, name):
+        if name != "approve" or not request.GET.get(AND_NEXT):
+            return None
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        following = getattr(request, "_spectra_next_proposed", None)
+        if following is None:
+            self.message_user(request, "No proposed recommendation is left in this list.")
+            url = reverse(f"{self.admin_site.name}:campaigns_recommendation_changelist")
+        else:
+            url = reverse(
+                f"{self.admin_site.name}:campaigns_recommendation_change", args=[following]
+            )
+        return add_preserved_filters(context, url)
 
     # --- bulk decisions ------------------------------------------------------
 
@@ -351,6 +556,41 @@ class RecommendationAdmin(
     @admin.action(description="Reject selected recommendations", permissions=["reject"])
     def reject_selected(self, request, queryset):
         return self._decide_selected(request, queryset, approve=False)
+
+    @admin.action(
+        description="Re-queue selected blocked recommendations for execution",
+        permissions=["approve"],
+    )
+    def requeue_selected(self, request, queryset):
+        """Put BLOCKED changes back in the execution queue, each through the service.
+
+        The service checks the role in each row's organization and the state
+        again; a refusal names the row and why, and never stops the others.
+        """
+        done, refused = 0, []
+        for rec in queryset.select_related("campaign", "audience"):
+            if rec.status != BLOCKED:
+                why = f"it is {rec.get_status_display().lower()}, not blocked"
+                refused.append(f"#{rec.pk} {rec.campaign or rec.audience}: {why}")
+                continue
+            try:
+                recommendation_requeue(
+                    recommendation=rec, actor=request.user, note="bulk re-queue in the admin"
+                )
+            except REFUSALS as exc:
+                refused.append(f"#{rec.pk} {rec.campaign or rec.audience}: {refusal_message(exc)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request, f"Re-queued {done} blocked recommendation(s).", messages.SUCCESS
+            )
+        if refused:
+            listed = "; ".join(refused[:MAX_REFUSALS_LISTED])
+            more = len(refused) - MAX_REFUSALS_LISTED
+            if more > 0:
+                listed += f" (and {more} more)"
+            self.message_user(request, f"Refused {len(refused)}: {listed}", messages.WARNING)
 
     def _decide_selected(self, request, queryset, *, approve: bool):
         """Confirm (with a note) on an intermediate page, then decide each one."""

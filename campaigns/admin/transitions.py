@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django import http
 from django.contrib import messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -52,6 +53,10 @@ class TransitionButtonsMixin:
         """Carry the transition out through its service; may raise a refusal."""
         raise NotImplementedError
 
+    def transition_done_url(self, request, obj, name: str) -> str | None:
+        """Where to go once the transition is taken; None for back to the object's page."""
+        return None
+
     # --- the machinery -----------------------------------------------------
 
     def offered_transitions(self, obj):
@@ -87,8 +92,10 @@ class TransitionButtonsMixin:
         if obj is not None and not add:
             context.update(
                 transitions=self.transition_buttons(request, obj),
-                transition_url=reverse(
-                    f"{self.admin_site.name}:{self._transition_url_name()}", args=[obj.pk]
+                # The changelist's filters travel along, so the page keeps them after a decision.
+                transition_url=add_preserved_filters(
+                    {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts},
+                    reverse(f"{self.admin_site.name}:{self._transition_url_name()}", args=[obj.pk]),
                 ),
                 transition_note_label=self.transition_note_label,
                 transition_note_help=self.transition_note_help,
@@ -104,9 +111,12 @@ class TransitionButtonsMixin:
             raise http.Http404(f"No {self.opts.verbose_name} with id {object_id!r}.")
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
-        change_url = reverse(
-            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
-            args=[obj.pk],
+        change_url = add_preserved_filters(
+            {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts},
+            reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[obj.pk],
+            ),
         )
         name = request.POST.get("transition", "")
         note = request.POST.get("note", "").strip()
@@ -133,4 +143,5 @@ class TransitionButtonsMixin:
                     f"{label}: done. “{updated}” is now {updated.get_status_display().lower()}."
                 )
             self.message_user(request, message, messages.SUCCESS)
+            return redirect(self.transition_done_url(request, obj, name) or change_url)
         return redirect(change_url)
