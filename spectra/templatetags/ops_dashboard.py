@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from campaigns.admin.charts import bar_chart
 from campaigns.admin.display import RECOMMENDATION_STATUS_COLOURS, money
+from campaigns.money import group_digits
 from executors.models import BreakerState
 from spectra.dashboard import EXECUTION_OUTCOMES
 from spectra.dashboard import ops_dashboard as dashboard_for
@@ -19,6 +20,12 @@ register = template.Library()
 
 PACING_BARS = 25  # the accounts nearest their limit; the table lists every one
 _PACING_COLOURS = ((100, "#dc3545"), (80, "#b35c00"), (0, "#198754"))
+
+
+@register.filter
+def count(value) -> str:
+    """A count a person reads at a glance: 100000 → "100,000"."""
+    return group_digits(str(int(value)), indian=False) if value is not None else "—"
 
 
 def _url(name: str, query: str = "") -> str:

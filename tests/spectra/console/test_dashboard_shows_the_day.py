@@ -81,7 +81,7 @@ def test_the_page_shows_pacing_breakers_and_quota_per_account(client, alice):
     assert "1 of 2 campaigns capped" in row
     assert "75 %" in row
     assert "open" in row  # the circuit breaker
-    assert "1234 / 100000" in row  # API operations used today of Adobe's daily quota
+    assert "1,234 / 100,000" in row  # API operations used today of Adobe's daily quota
 
 
 def test_it_shows_open_alerts_newest_first_and_no_acknowledged_ones(client, alice):
