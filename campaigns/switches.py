@@ -19,6 +19,8 @@ TTL = 1.0
 # operators' (the environment or the global row).
 ENVIRONMENT, GLOBAL, ORGANIZATION = "environment", "global", "organization"
 
+# The last answer, replaced whole (never cleared then refilled): a thread that reads it
+# while another refreshes it sees the old answer or the new one, never half of either.
 _cache: dict = {}
 
 
@@ -31,26 +33,29 @@ class SwitchState:
 
 
 def forget_switches() -> None:
-    _cache.clear()
+    global _cache
+    _cache = {}
 
 
 def _load() -> dict:
     from campaigns.models import ExecutionSwitch, Organization
 
+    global _cache
     now = time.monotonic()
-    if _cache.get("at", -TTL) + TTL > now:
-        return _cache
+    state = _cache
+    if state.get("at", -TTL) + TTL > now:
+        return state
     row = ExecutionSwitch.objects.filter(pk=ExecutionSwitch.SINGLETON_PK).first()
-    _cache.clear()
-    _cache.update(
-        at=now,
-        global_on=row is None or row.enabled,
-        global_reason=row.reason if row else "",
-        orgs_off=set(
+    state = {
+        "at": now,
+        "global_on": row is None or row.enabled,
+        "global_reason": row.reason if row else "",
+        "orgs_off": frozenset(
             Organization.objects.filter(execution_enabled=False).values_list("pk", flat=True)
         ),
-    )
-    return _cache
+    }
+    _cache = state
+    return state
 
 
 def _environment_off() -> SwitchState:

@@ -3,7 +3,8 @@
 A thin service around the pure detector (`optimizer.anomalies`): load the
 campaign-day frame (constant queries), correct for conversion lag (else
 yesterday's CPA always looks high), detect, and raise one deduplicated alert
-per campaign, metric and day.
+per campaign and metric: a break that lasts a week is one open alert refreshed
+with its latest day, not seven (once acknowledged, the next break opens anew).
 """
 
 import math
@@ -68,7 +69,7 @@ def detect_account_anomalies(
             title=f"{names.get(campaign_id, campaign_id)}: {anomaly.metric.upper()} break "
             f"on {anomaly.day}",
             message=anomaly.message,
-            dedup_key=f"anomaly:{anomaly.metric}:{campaign_id}:{anomaly.day}",
+            dedup_key=f"anomaly:{anomaly.metric}:{campaign_id}",
             data={
                 "metric": anomaly.metric,
                 "value": _finite(anomaly.value),
