@@ -30,6 +30,7 @@ from campaigns.admin.display import (
     status_badge,
 )
 from campaigns.admin.filters import account_filter
+from campaigns.admin.kpi_columns import KPI_COLUMNS, KpiColumnsMixin, kpi_window_filter
 from campaigns.admin.recommendations import describe_change
 from campaigns.admin.rollback import CampaignVersionsMixin
 from campaigns.admin.transitions import TransitionButtonsMixin, TransitionTaken
@@ -86,7 +87,11 @@ class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(
-    AuditTimelineMixin, CampaignVersionsMixin, TransitionButtonsMixin, TenantScopedAdmin
+    AuditTimelineMixin,
+    CampaignVersionsMixin,
+    TransitionButtonsMixin,
+    KpiColumnsMixin,
+    TenantScopedAdmin,
 ):
     audit_subject = "campaign"
     form = CampaignLimitsForm
@@ -95,12 +100,18 @@ class CampaignAdmin(
         "account",
         "status_display",
         "daily_budget_display",
+        *KPI_COLUMNS,
         "spend_to_date_display",
         "max_daily_spend_display",
         "total_spend_limit_display",
         "is_pinned",
     ]
-    list_filter = ["status", account_filter(), "is_pinned"]
+    list_filter = [
+        "status",
+        account_filter(),
+        "is_pinned",
+        kpi_window_filter(link="campaign", account_path="account"),
+    ]
     search_fields = ["name", "external_id"]
     list_select_related = ["account"]
     readonly_fields = [
@@ -149,6 +160,9 @@ class CampaignAdmin(
 
     def get_queryset(self, request):
         return with_pending_status_change(super().get_queryset(request))
+
+    def kpi_currency(self, obj) -> str:
+        return obj.account.currency
 
     # --- columns -------------------------------------------------------------
 
@@ -393,9 +407,21 @@ class CampaignAdmin(
 
 
 @admin.register(AdGroup)
-class AdGroupAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
-    list_display = ["name", "campaign", "account", "status", "bid_display", "quality_score"]
-    list_filter = ["status", account_filter("campaign__account")]
+class AdGroupAdmin(KpiColumnsMixin, ReadOnlyAdminMixin, TenantScopedAdmin):
+    list_display = [
+        "name",
+        "campaign",
+        "account",
+        "status",
+        "bid_display",
+        *KPI_COLUMNS,
+        "quality_score",
+    ]
+    list_filter = [
+        "status",
+        account_filter("campaign__account"),
+        kpi_window_filter(link="ad_group", account_path="campaign__account"),
+    ]
     search_fields = ["name", "external_id", "campaign__name"]
     list_select_related = ["campaign__account"]
     fields = [
@@ -413,6 +439,9 @@ class AdGroupAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     @admin.display(description="account", ordering="campaign__account__name")
     def account(self, obj):
         return obj.campaign.account
+
+    def kpi_currency(self, obj) -> str:
+        return obj.campaign.account.currency
 
     @admin.display(description="bid", ordering="bid")
     def bid_display(self, obj):
