@@ -30,6 +30,11 @@ def plan_account(inputs: AccountInputs, *, limits: PolicyLimits, autonomy: str) 
         frame, fallback_lag_days=limits.conversion_lag_days, events=inputs.events
     )
     plan.notes.append(f"Conversion lag: {completeness.reason}")
+    plan.conversion_lag = {
+        "source": completeness.source,
+        "reason": completeness.reason,
+        "by_age": [round(float(share), 4) for share in completeness.by_age],
+    }
     corrected = correct_for_lag(frame, completeness)
     weights = reliability(frame, completeness)
     trends = weekly_comparison(corrected, events=inputs.events, reliability=weights)

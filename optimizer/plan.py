@@ -42,3 +42,7 @@ class Plan:
     proposals: list[Proposal] = field(default_factory=list)
     holds: list[Hold] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # account-level findings in words
+    # The conversion-lag curve the plan was judged with: {"source", "reason", "by_age"},
+    # by_age[k - 1] the share of a day's final conversions reported k days later. Kept on
+    # the run so pages can mark the days still gathering conversions as the optimiser did.
+    conversion_lag: dict = field(default_factory=dict)

@@ -183,6 +183,7 @@ def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
             policy_version=limits.version,
             summary={
                 "notes": plan.notes,
+                "conversion_lag": plan.conversion_lag,
                 "holds": [
                     {"target": h.target, "id": _hold_id(inputs, h), "reason": h.reason}
                     for h in plan.holds[:500]

@@ -1,15 +1,12 @@
 """Campaigns (limits and state buttons), and their read-only ad groups and audiences."""
 
 from dataclasses import replace
-from datetime import timedelta
-from zoneinfo import ZoneInfo
+from decimal import Decimal
 
 from django import forms
 from django.apps import apps
-from django.contrib import admin
-from django.db.models import Sum
+from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -21,7 +18,7 @@ from campaigns.admin.base import (
     TenantScopedAdmin,
     reason_field,
 )
-from campaigns.admin.charts import Series, bar_chart, line_chart
+from campaigns.admin.charts import bar_chart
 from campaigns.admin.display import (
     CAMPAIGN_STATUS_COLOURS,
     RECOMMENDATION_STATUS_COLOURS,
@@ -31,10 +28,11 @@ from campaigns.admin.display import (
 )
 from campaigns.admin.filters import account_filter
 from campaigns.admin.kpi_columns import KPI_COLUMNS, KpiColumnsMixin, kpi_window_filter
+from campaigns.admin.performance import campaign_performance
 from campaigns.admin.recommendations import describe_change
 from campaigns.admin.rollback import CampaignVersionsMixin
 from campaigns.admin.transitions import TransitionButtonsMixin, TransitionTaken
-from campaigns.models import AdGroup, Audience, BudgetPool, Campaign, DailyMetric
+from campaigns.models import AdGroup, Audience, BudgetPool, Campaign
 from campaigns.selectors import PENDING_LABELS, with_pending_status_change
 from campaigns.services.admin_support import budget_pool_save
 from campaigns.services.campaigns import (
@@ -49,7 +47,6 @@ from campaigns.services.campaigns import (
 
 PERSON_STATUS_CHANGES = {"pause": campaign_pause, "resume": campaign_resume}
 
-PERFORMANCE_DAYS = 35
 RECENT_ROWS = 10
 LIMIT_FIELDS = ("max_daily_spend", "total_spend_limit", "target_roas", "target_cpa")
 
@@ -126,7 +123,6 @@ class CampaignAdmin(
         "last_significant_change_at",
         "lock_expires_at",
         "pacing_display",
-        "performance_display",
         "recent_recommendations",
         "recent_executions",
         "created_at",
@@ -150,13 +146,16 @@ class CampaignAdmin(
             },
         ),
         ("Limits and targets", {"fields": [*LIMIT_FIELDS, "is_pinned"]}),
-        ("Pacing", {"fields": ["pacing_display", "performance_display"]}),
+        ("Pacing", {"fields": ["pacing_display"]}),
         ("Recent changes", {"fields": ["recent_recommendations", "recent_executions"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    edit_fieldsets = [("Why", {"fields": ["reason"]})]
+    # One reason box for every action on the page (Save and the state buttons alike):
+    # templates/admin/campaigns/campaign/decision.html draws it under the form, and the
+    # state buttons post the same form to the transition view, which reads `reason`.
+    edit_fieldsets = ()
+    transition_note_field = "reason"
     inlines = [AdGroupInline]
-    transition_note_help = "Recorded in the campaign's history with your name."
 
     def get_queryset(self, request):
         return with_pending_status_change(super().get_queryset(request))
@@ -220,6 +219,7 @@ class CampaignAdmin(
                 [float(spent)],
                 width=420,
                 limits=[float(limit) if limit else None],
+                value_format=lambda v: money(Decimal(str(v)), currency),
             )
             for label, spent, limit, _ in rows
         ]
@@ -228,45 +228,6 @@ class CampaignAdmin(
             format_html_join("", '<div id="{}">Spend {}: <strong>{}</strong>{}</div>', lines),
             charts[0],
             charts[1],
-        )
-
-    @admin.display(description=f"last {PERFORMANCE_DAYS} days")
-    def performance_display(self, obj):
-        # Metrics are dated in the account's time zone, so "today" is its today.
-        today = timezone.localdate(timezone=ZoneInfo(obj.account.time_zone))
-        first = today - timedelta(days=PERFORMANCE_DAYS - 1)
-        daily = {
-            row["date"]: row
-            for row in DailyMetric.objects.filter(campaign=obj, date__gte=first)
-            .values("date")
-            .order_by("date")
-            .annotate(spend=Sum("spend"), conversions=Sum("conversions"))
-        }
-        days = [first + timedelta(days=i) for i in range(PERFORMANCE_DAYS)]
-        labels = [f"{d:%m-%d}" for d in days]
-
-        def values(name):
-            return [float(daily[d][name]) if d in daily else None for d in days]
-
-        currency = obj.account.currency
-        return format_html(
-            '<div id="campaign-performance">{}{}</div>',
-            line_chart(
-                labels,
-                [Series(f"spend ({currency})", values("spend"))],
-                title=f"Daily spend ({currency})",
-                limit=float(obj.max_daily_spend) if obj.max_daily_spend else None,
-                limit_label="max daily spend",
-                width=640,
-                height=170,
-            ),
-            line_chart(
-                labels,
-                [Series("conversions", values("conversions"), colour="#198754")],
-                title="Daily conversions",
-                width=640,
-                height=150,
-            ),
         )
 
     @admin.display(description="recommendations")
@@ -337,6 +298,23 @@ class CampaignAdmin(
             "</thead><tbody>{}</tbody></table>",
             rows,
         )
+
+    # --- the page: performance section and the one reason box ------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not add:
+            performance = campaign_performance(obj, request.GET)
+            for problem in performance["problems"]:
+                self.message_user(request, problem, messages.WARNING)
+            form = context["adminform"].form
+            context.update(
+                performance=performance,
+                may_act=self.may_edit(request, obj)
+                or any(self.may_take(request, obj, t.name) for t in self.offered_transitions(obj)),
+                reason_value=form["reason"].value() or "" if form.is_bound else "",
+                reason_errors=form.errors.get("reason", ""),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- permissions ------------------------------------------------------------
 

@@ -42,6 +42,9 @@ class TransitionButtonsMixin:
     transition_note_label = "Reason"
     transition_note_help = ""
     transition_note_required = True
+    # The POST field the note comes in: a page with one reason box for every action names
+    # it as its form does ("reason").
+    transition_note_field = "note"
 
     # --- what subclasses provide -----------------------------------------
 
@@ -119,7 +122,7 @@ class TransitionButtonsMixin:
             ),
         )
         name = request.POST.get("transition", "")
-        note = request.POST.get("note", "").strip()
+        note = request.POST.get(self.transition_note_field, "").strip()
         offered = {t.name: t for t in self.offered_transitions(obj)}
         if name not in offered:
             self.message_user(

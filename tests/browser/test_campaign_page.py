@@ -44,7 +44,7 @@ def test_an_analyst_reads_the_pacing_and_chart_and_pauses_the_campaign(page, ali
     expect(charts.first).to_be_visible()
     expect(charts.first).to_contain_text("max daily spend")
 
-    page.fill("#id_transition_note", "Creative refresh before the sale")
+    page.fill("#id_reason", "Creative refresh before the sale")
     page.get_by_role("button", name="Pause", exact=True).click()
 
     # The pause is a change for the platform: alice's account is in dry run, so she is

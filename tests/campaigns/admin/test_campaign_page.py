@@ -34,6 +34,10 @@ def test_it_shows_spend_as_a_share_of_the_daily_and_total_limits(client, alice):
     assert "₹1,50,000.00</strong> (25 % of the total spend limit ₹6,00,000.00)" in content
 
 
+def _day(d) -> str:
+    return f"{d.day} {d:%b}"
+
+
 def test_it_charts_the_last_35_days_with_the_daily_limit_as_a_line(client, alice):
     Campaign.objects.filter(pk=alice.campaign.pk).update(max_daily_spend=Decimal("7000"))
     today = timezone.localdate(timezone=ZoneInfo(alice.account.time_zone))
@@ -52,10 +56,12 @@ def test_it_charts_the_last_35_days_with_the_daily_limit_as_a_line(client, alice
     content = _page(client, alice.viewer, alice.campaign)
 
     chart = content[content.index('id="campaign-performance"') :]
-    assert "max daily spend: 7,000" in chart
-    assert f"{today - timedelta(days=1):%m-%d}: 6,500" in chart
-    assert f"{today - timedelta(days=34):%m-%d}: 3,000" in chart
-    assert "9,999" not in chart  # 36 days ago is outside the window
+    assert "max daily spend: ₹7,000" in chart
+    assert f"spend {_day(today - timedelta(days=1))}: ₹6,500" in chart
+    assert f"spend {_day(today - timedelta(days=34))}: ₹3,000" in chart
+    # 36 days ago is outside the range, in the previous period it is compared with.
+    assert f"spend {_day(today - timedelta(days=36))}:" not in chart
+    assert f"spend, previous period {_day(today - timedelta(days=36))}: ₹9,999" in chart
     assert "conversions" in chart
 
 

@@ -18,9 +18,11 @@ from tests.factories import make_ad_group, make_recommendation
 # on the page its rows and the versions they follow (2 each; executions 1) — bounded by
 # the kinds of record, never by their number.
 AUDIT_BUDGET = {"campaign audit": 5 + 2 + 5 * 2 + 1, "account audit": 5 + 2 + 6 * 2 + 1}
-# The campaign page: + the campaign, its ad groups, 35 days of metrics, its recommendations,
-# its executions, and the transition buttons' role check.
-CAMPAIGN_PAGE_BUDGET = 11
+# The campaign page: + the campaign, its ad groups, the range's and comparison's metrics
+# (one query), its recommendations, its executions, the transition buttons' role check,
+# the budget's versions over the range (one query, read back only to the range's start),
+# and the conversion lag (the account's latest optimisation run; without one, its policy).
+CAMPAIGN_PAGE_BUDGET = 14
 
 
 def _more_history(tenant, n: int) -> None:

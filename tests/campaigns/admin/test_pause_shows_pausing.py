@@ -39,7 +39,9 @@ def test_in_a_live_account_the_person_is_told_the_pause_is_on_its_way(client, al
     client.force_login(alice.analyst)
 
     response = client.post(
-        transition_url(alice.campaign), {"transition": "pause", "note": "Spend spike"}, follow=True
+        transition_url(alice.campaign),
+        {"transition": "pause", "reason": "Spend spike"},
+        follow=True,
     )
 
     assert any(
@@ -55,7 +57,9 @@ def test_in_a_read_only_account_the_person_is_told_it_is_blocked(client, alice):
     client.force_login(alice.analyst)
 
     response = client.post(
-        transition_url(alice.campaign), {"transition": "pause", "note": "Spend spike"}, follow=True
+        transition_url(alice.campaign),
+        {"transition": "pause", "reason": "Spend spike"},
+        follow=True,
     )
 
     assert any("Blocked: " in m and "read-only" in m for m in messages_of(response))
@@ -99,7 +103,7 @@ def test_while_a_resume_is_on_its_way_the_page_offers_no_resume_button(client, a
 
 def test_pressing_pause_twice_asks_the_platform_once_and_says_so(client, alice):
     client.force_login(alice.analyst)
-    form = {"transition": "pause", "note": "Spend spike"}
+    form = {"transition": "pause", "reason": "Spend spike"}
 
     client.post(transition_url(alice.campaign), form)
     second = client.post(transition_url(alice.campaign), form, follow=True)

@@ -77,7 +77,7 @@ def test_she_sees_decision_buttons_on_bobs_recommendation_but_not_alices(
 def test_posting_a_pause_on_alices_campaign_is_refused(client, alice, mixed_user):
     client.force_login(mixed_user)
 
-    client.post(transition_url(alice.campaign), {"transition": "pause", "note": "x"})
+    client.post(transition_url(alice.campaign), {"transition": "pause", "reason": "x"})
 
     assert Campaign.objects.get(pk=alice.campaign.pk).status == CampaignStatus.ACTIVE
 

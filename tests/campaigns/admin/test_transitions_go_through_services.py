@@ -14,7 +14,7 @@ def test_an_analyst_pauses_a_campaign_and_history_names_him_and_his_reason(clien
     client.force_login(alice.analyst)
 
     response = client.post(
-        transition_url(alice.campaign), {"transition": "pause", "note": "Spend spike"}
+        transition_url(alice.campaign), {"transition": "pause", "reason": "Spend spike"}
     )
 
     assert response.status_code == 302
@@ -39,7 +39,7 @@ def test_a_viewer_who_posts_a_pause_anyway_is_refused_and_nothing_changes(client
     client.force_login(alice.viewer)
 
     response = client.post(
-        transition_url(alice.campaign), {"transition": "pause", "note": "Let me"}
+        transition_url(alice.campaign), {"transition": "pause", "reason": "Let me"}
     )
 
     assert response.status_code == 302
@@ -50,7 +50,7 @@ def test_a_viewer_who_posts_a_pause_anyway_is_refused_and_nothing_changes(client
 def test_a_campaign_transition_without_a_reason_is_refused(client, alice):
     client.force_login(alice.analyst)
 
-    response = client.post(transition_url(alice.campaign), {"transition": "pause", "note": " "})
+    response = client.post(transition_url(alice.campaign), {"transition": "pause", "reason": " "})
 
     assert _status(alice.campaign) == CampaignStatus.ACTIVE
     assert any("reason" in m for m in messages_of(response))
@@ -59,7 +59,7 @@ def test_a_campaign_transition_without_a_reason_is_refused(client, alice):
 def test_a_transition_the_state_does_not_allow_is_refused(client, alice):
     client.force_login(alice.analyst)
 
-    response = client.post(transition_url(alice.campaign), {"transition": "resume", "note": "x"})
+    response = client.post(transition_url(alice.campaign), {"transition": "resume", "reason": "x"})
 
     assert _status(alice.campaign) == CampaignStatus.ACTIVE
     assert any("not possible" in m for m in messages_of(response))
@@ -68,7 +68,7 @@ def test_a_transition_the_state_does_not_allow_is_refused(client, alice):
 def test_the_executors_lock_cannot_be_taken_by_posting_its_name(client, alice, superuser):
     client.force_login(superuser)
 
-    client.post(transition_url(alice.campaign), {"transition": "lock_for_change", "note": "x"})
+    client.post(transition_url(alice.campaign), {"transition": "lock_for_change", "reason": "x"})
 
     assert _status(alice.campaign) == CampaignStatus.ACTIVE
 
@@ -77,7 +77,7 @@ def test_bobs_analyst_cannot_pause_alices_campaign(client, alice, bob):
     client.force_login(bob.analyst)
 
     response = client.post(
-        transition_url(alice.campaign), {"transition": "pause", "note": "Not mine"}
+        transition_url(alice.campaign), {"transition": "pause", "reason": "Not mine"}
     )
 
     assert response.status_code == 404
@@ -87,7 +87,7 @@ def test_bobs_analyst_cannot_pause_alices_campaign(client, alice, bob):
 def test_a_get_on_the_transition_url_changes_nothing(client, alice):
     client.force_login(alice.analyst)
 
-    response = client.get(transition_url(alice.campaign), {"transition": "pause", "note": "x"})
+    response = client.get(transition_url(alice.campaign), {"transition": "pause", "reason": "x"})
 
     assert response.status_code == 405
     assert _status(alice.campaign) == CampaignStatus.ACTIVE
