@@ -13,6 +13,7 @@ ORG_PATH = {
     "adaccount": "organization_id",
     "guardrailpolicy": "organization_id",
     "alert": "organization_id",
+    "savedfilter": "organization_id",
     "campaign": "account__organization_id",
     "budgetpool": "account__organization_id",
     "optimizationrun": "account__organization_id",

@@ -12,12 +12,13 @@ from django_q.tasks import async_task
 from campaigns.admin.base import REFUSALS, ReadOnlyAdminMixin, TenantScopedAdmin, refusal_message
 from campaigns.admin.display import SEVERITY_COLOURS, pretty_json, status_badge
 from campaigns.admin.filters import AcknowledgedFilter, account_filter, organization_filter
+from campaigns.admin.saved_filters import SavedFiltersMixin
 from campaigns.models import Alert
 from campaigns.services.admin_support import alert_acknowledge
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+class AlertAdmin(SavedFiltersMixin, ReadOnlyAdminMixin, TenantScopedAdmin):
     list_display = [
         "title",
         "severity_display",

@@ -19,6 +19,7 @@ from campaigns.admin.base import (
 )
 from campaigns.admin.display import RECOMMENDATION_STATUS_COLOURS, money, status_badge, value_change
 from campaigns.admin.filters import account_filter
+from campaigns.admin.saved_filters import SavedFiltersMixin
 from campaigns.models import ChangeSet, Recommendation
 from campaigns.services.change_set_decisions import change_sets_decide_bulk
 from campaigns.services.errors import ServiceError
@@ -70,7 +71,7 @@ class LegInline(ReadOnlyAdminMixin, ScopedTabularInline):
 
 
 @admin.register(ChangeSet)
-class ChangeSetAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+class ChangeSetAdmin(SavedFiltersMixin, ReadOnlyAdminMixin, TenantScopedAdmin):
     list_display = [
         "id",
         "account",

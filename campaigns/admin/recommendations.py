@@ -1,6 +1,7 @@
 """Recommendations: the review queue. Decisions go through the recommendation services."""
 
 from copy import copy
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -12,7 +13,24 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
-from django.db.models import Case, F, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Abs, Cast, Coalesce, NullIf
 from django.http import QueryDict
 from django.shortcuts import redirect
@@ -24,10 +42,12 @@ from django.utils.html import format_html
 
 from campaigns.admin.base import (
     REFUSALS,
+    BoundedChangeList,
     ReadOnlyAdminMixin,
     TenantScopedAdmin,
     refusal_message,
 )
+from campaigns.admin.change_sets import leg_lines
 from campaigns.admin.charts import Series, bar_chart, line_chart
 from campaigns.admin.display import (
     RECOMMENDATION_STATUS_COLOURS,
@@ -39,10 +59,10 @@ from campaigns.admin.display import (
 )
 from campaigns.admin.filters import account_filter
 from campaigns.admin.rollback import RecommendationRollbackMixin
+from campaigns.admin.saved_filters import SavedFiltersMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
 from campaigns.models import (
     ChangeSet,
-    ChangeSetStatus,
     DailyMetric,
     Recommendation,
     RecommendationKind,
@@ -50,6 +70,7 @@ from campaigns.models import (
     Risk,
 )
 from campaigns.selectors import scoped
+from campaigns.services.change_set_decisions import change_sets_decide_bulk
 from campaigns.services.errors import ServiceError
 from campaigns.services.recommendations import (
     recommendation_approve,
@@ -103,6 +124,16 @@ def _relative_change():
     return (_as_float("proposed_value") - current) / NullIf(current, Value(0.0))
 
 
+def _risk_rank():
+    return Case(
+        When(risk=Risk.LOW, then=Value(1)),
+        When(risk=Risk.MEDIUM, then=Value(2)),
+        When(risk=Risk.HIGH, then=Value(3)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 # Sort keys for the queue's columns. Rows without a value (an audience change has no
 # amounts, an old proposal no impact) sort as zero, so the order is the same on
 # SQLite, which puts NULL first, and PostgreSQL, which puts it last.
@@ -110,14 +141,163 @@ SORT_ANNOTATIONS = {
     "change_ratio": lambda: Coalesce(_relative_change(), Value(0.0)),
     "change_size": lambda: Coalesce(Abs(_relative_change()), Value(0.0)),
     "impact_sort": lambda: Coalesce(Cast(F("expected_impact"), FloatField()), Value(0.0)),
-    "risk_rank": lambda: Case(
-        When(risk=Risk.LOW, then=Value(1)),
-        When(risk=Risk.MEDIUM, then=Value(2)),
-        When(risk=Risk.HIGH, then=Value(3)),
-        default=Value(0),
-        output_field=IntegerField(),
+    "risk_rank": lambda: _risk_rank(),
+    "confidence_sort": lambda: F("confidence"),
+}
+
+# --- reallocations in the queue: one row per change set ------------------------------
+#
+# Design: the queue stays the recommendation changelist, and a change set is shown by
+# one of its legs, its *representative* — the first leg (lowest id) among the rows the
+# list's filters and search let through, so a set is listed whenever any of its legs
+# matches. That row is drawn as the whole set (every leg inside a <details>, totals,
+# the set's status), sorts by the set's values (SET_SORT_ANNOTATIONS: impact is the
+# set's total, size the share of the pool it moves, risk and confidence its worst
+# leg's) and, ticked for a bulk decision, stands for the set: the set is decided by
+# change_sets_decide_bulk, never a leg alone. Keeping one model in the list keeps one
+# set of filters, sorts, actions and saved views, and the checkbox of a set row is an
+# ordinary row id. The grouping is the "sets=grouped" filter, which the queue link
+# sets; without it the list shows every leg, as history reads it.
+SETS_PARAM, GROUPED = "sets", "grouped"
+
+
+def shows_sets(request) -> bool:
+    return request.GET.get(SETS_PARAM) == GROUPED
+
+
+def _legs_of_the_set():
+    """The legs of the outer row's change set, for a correlated aggregate."""
+    return (
+        Recommendation.objects.filter(change_set=OuterRef("change_set"))
+        .order_by()
+        .values("change_set")
+    )
+
+
+def _over_the_set(aggregate):
+    return Subquery(_legs_of_the_set().annotate(value=aggregate).values("value")[:1])
+
+
+def _set_or_own(own, of_the_set):
+    """A single change's own value; for a set's representative, the set's."""
+    return Case(When(change_set__isnull=True, then=own), default=of_the_set)
+
+
+def _increase():
+    return Case(
+        When(
+            proposed_value__gt=F("current_value"),
+            then=_as_float("proposed_value") - _as_float("current_value"),
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+
+
+SET_SORT_ANNOTATIONS = {
+    # A reallocation is zero-sum: its net change is nil.
+    "change_ratio": lambda: _set_or_own(SORT_ANNOTATIONS["change_ratio"](), Value(0.0)),
+    "change_size": lambda: _set_or_own(
+        SORT_ANNOTATIONS["change_size"](),
+        Coalesce(
+            _over_the_set(Sum(_increase()))
+            / NullIf(Cast(F("change_set__total_before"), FloatField()), Value(0.0)),
+            Value(0.0),
+        ),
+    ),
+    "impact_sort": lambda: _set_or_own(
+        SORT_ANNOTATIONS["impact_sort"](),
+        Coalesce(_over_the_set(Sum(_as_float("expected_impact"))), Value(0.0)),
+    ),
+    "risk_rank": lambda: _set_or_own(_risk_rank(), _over_the_set(Max(_risk_rank()))),
+    "confidence_sort": lambda: _set_or_own(F("confidence"), _over_the_set(Min("confidence"))),
+    "stands_for_set": lambda: ExpressionWrapper(
+        Q(change_set__isnull=False), output_field=BooleanField()
     ),
 }
+
+
+def one_row_per_change_set(queryset):
+    """Single changes, and of each change set only its first leg among `queryset`'s rows."""
+    firsts = (
+        queryset.filter(change_set__isnull=False)
+        .order_by()
+        .values("change_set")
+        .annotate(first=Min("pk"))
+        .values("first")
+    )
+    return queryset.filter(Q(change_set__isnull=True) | Q(pk__in=firsts))
+
+
+class ReallocationRowsFilter(admin.SimpleListFilter):
+    """Every leg of a reallocation as its own row, or one row per set (the queue's way).
+
+    It only declares the parameter: the grouping is done by QueueChangeList once every
+    filter and the search have narrowed the list, so a set is found by any of its legs.
+    """
+
+    title = "reallocations"
+    parameter_name = SETS_PARAM
+
+    def lookups(self, request, model_admin):
+        return [(GROUPED, "One row per set")]
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "All":  # Django's label for "no value"
+                choice["display"] = "Every leg"
+            yield choice
+
+    def queryset(self, request, queryset):
+        return queryset
+
+
+class QueueChangeList(BoundedChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return one_row_per_change_set(queryset) if shows_sets(request) else queryset
+
+
+@dataclass(frozen=True)
+class SetSummary:
+    """What a set's row says, from its prefetched legs."""
+
+    legs: int
+    increase: Decimal
+    decrease: Decimal
+    impact: Decimal | None
+    confidence: Decimal | None
+    risk: str
+
+    @classmethod
+    def of(cls, change_set: ChangeSet) -> "SetSummary":
+        legs = list(change_set.legs.all())
+        moves = [(leg.proposed_value or 0) - (leg.current_value or 0) for leg in legs]
+        impacts = [leg.expected_impact for leg in legs if leg.expected_impact is not None]
+        confidences = [leg.confidence for leg in legs if leg.confidence is not None]
+        ranks = {Risk.LOW: 1, Risk.MEDIUM: 2, Risk.HIGH: 3}
+        return cls(
+            legs=len(legs),
+            increase=sum((m for m in moves if m > 0), Decimal(0)),
+            decrease=-sum((m for m in moves if m < 0), Decimal(0)),
+            impact=sum(impacts, Decimal(0)) if impacts else None,
+            confidence=min(confidences) if confidences else None,
+            risk=max((leg.risk for leg in legs), key=lambda r: ranks.get(r, 0), default=""),
+        )
+
+    def moves(self, currency: str) -> str:
+        """'+₹2,40,000 / −₹2,40,000, net ₹0': what the set moves, up and down."""
+        net = self.increase - self.decrease
+        up, down = (money(v, currency, whole=True) for v in (self.increase, self.decrease))
+        return f"+{up} / −{down}, net {money(net, currency, whole=True)}"
+
+    def moves_short(self, currency: str) -> str:
+        """'±₹2,40,000, net ₹0' for a zero-sum set (as the optimiser makes them)."""
+        if self.increase != self.decrease:
+            return self.moves(currency)
+        return (
+            f"±{money(self.increase, currency, whole=True)}, net {money(0, currency, whole=True)}"
+        )
 
 
 def age(when, now) -> str:
@@ -220,8 +400,13 @@ class CappedCountPaginator(Paginator):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(
-    RecommendationRollbackMixin, TransitionButtonsMixin, ReadOnlyAdminMixin, TenantScopedAdmin
+    SavedFiltersMixin,
+    RecommendationRollbackMixin,
+    TransitionButtonsMixin,
+    ReadOnlyAdminMixin,
+    TenantScopedAdmin,
 ):
+    change_list_template = "admin/campaigns/recommendation/change_list.html"
     # Compact rows for triage: every column fits at 1440 px with the sidebar open and
     # each row is one line (the reason is cut by CSS, whole in its tooltip and on the
     # detail page). The sortable columns sort on annotations (SORT_ANNOTATIONS).
@@ -247,6 +432,7 @@ class RecommendationAdmin(
         "risk",
         "requires_approval",
         ("created_at", admin.DateFieldListFilter),
+        ReallocationRowsFilter,
     ]
     # Filters the console's own links use: a campaign page's "all recommendations"
     # and an optimisation run's "proposed by this run"; the queue's "not in a change set".
@@ -311,12 +497,35 @@ class RecommendationAdmin(
     transition_note_help = "Required to reject. Recorded with your decision."
     transition_note_required = False
 
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
     def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not shows_sets(request):
+            return queryset.annotate(**{name: make() for name, make in SORT_ANNOTATIONS.items()})
+        # A set's row is drawn from its legs: one more query for the page, whatever its
+        # number of sets or legs.
+        legs = Recommendation.objects.select_related("campaign").order_by("pk")
         return (
-            super()
-            .get_queryset(request)
-            .annotate(**{name: make() for name, make in SORT_ANNOTATIONS.items()})
+            queryset.annotate(**{name: make() for name, make in SET_SORT_ANNOTATIONS.items()})
+            # Named with the list's own: the changelist adds list_select_related only to
+            # a queryset that selects nothing related yet.
+            .select_related(*self.list_select_related, "change_set__account")
+            .prefetch_related(Prefetch("change_set__legs", queryset=legs))
         )
+
+    def _set_shown(self, obj) -> ChangeSet | None:
+        """The change set this row stands for (in the grouped queue), else None."""
+        return obj.change_set if getattr(obj, "stands_for_set", False) else None
+
+    def _summary(self, obj) -> SetSummary:
+        if not hasattr(obj, "_set_summary"):
+            obj._set_summary = SetSummary.of(obj.change_set)
+        return obj._set_summary
+
+    def _set_url(self, change_set: ChangeSet) -> str:
+        return reverse(f"{self.admin_site.name}:campaigns_changeset_change", args=[change_set.pk])
 
     # --- columns -------------------------------------------------------------
 
@@ -327,12 +536,40 @@ class RecommendationAdmin(
 
     @admin.display(description="campaign or audience", ordering="campaign__name")
     def target(self, obj):
+        change_set = self._set_shown(obj)
+        if change_set is not None:
+            # The legs open below the row, over the list (the stylesheet floats them), so
+            # opening one moves nothing; the set's page has them all with their evidence.
+            summary, currency = self._summary(obj), change_set.account.currency
+            headline = f"reallocation #{change_set.pk} · {summary.legs} campaigns"
+            impact = money(summary.impact, currency, whole=True)
+            return format_html(
+                '<details class="legs"><summary title="{}, decided as one">{} campaigns'
+                '</summary><div class="legs-panel"><p><strong>{}</strong> · {} · impact {} / day'
+                ' · <a href="{}">the reallocation\'s page</a></p><ol>{}</ol></div></details>',
+                headline,
+                summary.legs,
+                headline.capitalize(),
+                summary.moves(currency),
+                impact,
+                self._set_url(change_set),
+                leg_lines(change_set),
+            )
         # Audience changes are account-level and name no campaign.
         name = str(obj.campaign or obj.audience or "—")
         return format_html('<span title="{}">{}</span>', name, name)
 
     @admin.display(description="kind", ordering="kind")
     def kind_short(self, obj):
+        if self._set_shown(obj) is not None:
+            # "set #N" in the narrow kind column; the next column counts its campaigns.
+            change_set, legs = obj.change_set, self._summary(obj).legs
+            return format_html(
+                '<span title="reallocation #{}: {} budget changes, decided as one">set #{}</span>',
+                change_set.pk,
+                legs,
+                change_set.pk,
+            )
         return format_html(
             '<span title="{}">{}</span>', obj.get_kind_display(), KIND_SHORT[obj.kind]
         )
@@ -345,17 +582,40 @@ class RecommendationAdmin(
     def change_short(self, obj):
         # The whole change (with its percentage) is in the tooltip and on the detail page;
         # the row shows the values, the size column the step.
+        change_set = self._set_shown(obj)
+        if change_set is not None:
+            summary, currency = self._summary(obj), change_set.account.currency
+            return format_html(
+                '<span title="{}; the pool\'s total {}">{}</span>',
+                summary.moves(currency),
+                value_change(change_set.total_before, change_set.total_after, currency),
+                summary.moves_short(currency),
+            )
         whole = describe_change(obj)
         shown = whole.split(" (")[0] if obj.kind in (K.BUDGET, K.BID) else whole
         return format_html('<span title="{}">{}</span>', whole, shown)
 
     @admin.display(description="size", ordering="change_size")
     def change_size_display(self, obj):
-        """The step, signed; sorted by |proposed - current| / current, whichever direction."""
+        """The step, signed; sorted by |proposed - current| / current, whichever direction.
+        A set's step is the share of its pool it moves (the increases over the total)."""
+        change_set = self._set_shown(obj)
+        if change_set is not None:
+            if not change_set.total_before:
+                return "—"
+            share = self._summary(obj).increase / change_set.total_before * 100
+            return format_html(
+                '<span title="moves {} % of the pool\'s budget">±{} %</span>',
+                f"{share:.1f}",
+                f"{share:.0f}",
+            )
         return percent_change(obj.current_value, obj.proposed_value) or "—"
 
     @admin.display(description="risk", ordering="risk_rank")
     def risk_display(self, obj):
+        if self._set_shown(obj) is not None:
+            risk = self._summary(obj).risk
+            return format_html('<span title="its riskiest leg">{}</span>', Risk(risk).label)
         return obj.get_risk_display()
 
     @admin.display(description="age", ordering="-created_at")
@@ -376,8 +636,15 @@ class RecommendationAdmin(
         )
         return format_html('<a href="{}">reallocation #{}</a>', url, obj.change_set_id)
 
-    @admin.display(description="confidence", ordering="confidence")
+    @admin.display(description="confidence", ordering="confidence_sort")
     def confidence_display(self, obj):
+        if self._set_shown(obj) is not None:
+            lowest = self._summary(obj).confidence
+            if lowest is None:
+                return "—"
+            return format_html(
+                '<span title="its least sure leg">{} %</span>', f"{lowest * 100:.0f}"
+            )
         return "—" if obj.confidence is None else f"{obj.confidence * 100:.0f} %"
 
     @admin.display(description="expected impact / day")
@@ -386,19 +653,23 @@ class RecommendationAdmin(
 
     @admin.display(description="impact / day", ordering="impact_sort")
     def impact_short(self, obj):
-        if obj.expected_impact is None:
+        # A set's impact is its legs' total: one decision, one figure.
+        impact = (
+            self._summary(obj).impact if self._set_shown(obj) is not None else obj.expected_impact
+        )
+        if impact is None:
             return "—"
         # Whole units in the row, read at a glance; to the minor unit in the tooltip.
-        exact = money(obj.expected_impact, obj.account.currency)
-        rounded = money(
-            obj.expected_impact.quantize(Decimal("1")), obj.account.currency, whole=True
-        )
+        exact = money(impact, obj.account.currency)
+        rounded = money(impact.quantize(Decimal("1")), obj.account.currency, whole=True)
         return format_html('<span title="{}">{}</span>', exact, rounded)
 
     @admin.display(description="reason")
     def reason_short(self, obj):
         # One line: the stylesheet cuts it with an ellipsis; the tooltip holds it whole.
-        return format_html('<span class="reason" title="{}">{}</span>', obj.reason, obj.reason)
+        change_set = self._set_shown(obj)
+        reason = (change_set.reason if change_set is not None else "") or obj.reason
+        return format_html('<span class="reason" title="{}">{}</span>', reason, reason)
 
     @admin.display(description="the numbers behind it")
     def evidence_chart_display(self, obj):
@@ -412,6 +683,9 @@ class RecommendationAdmin(
     def status_short(self, obj):
         # A leg of a reallocation says so beside its state (it is decided with its set),
         # rather than in a column of its own that is empty for every single change.
+        change_set = self._set_shown(obj)
+        if change_set is not None:
+            return status_badge(change_set, RECOMMENDATION_STATUS_COLOURS)
         badge_html = status_badge(obj, RECOMMENDATION_STATUS_COLOURS)
         if obj.change_set_id is None:
             return badge_html
@@ -447,25 +721,11 @@ class RecommendationAdmin(
         ]
 
     def queue_view(self, request):
-        """The approval queue: single changes awaiting a decision here, and a link to the
-        reallocations, which are decided one row per change set with their legs inside."""
-        sets = scoped(ChangeSet.objects.filter(status=ChangeSetStatus.PROPOSED), request.user)
-        waiting = sets.count()
-        if waiting:
-            sets_url = reverse(f"{self.admin_site.name}:campaigns_changeset_changelist")
-            self.message_user(
-                request,
-                format_html(
-                    '{} reallocation(s) await a decision as a whole: <a href="{}?status__exact={}">'
-                    "the change-set queue</a>.",
-                    waiting,
-                    sets_url,
-                    ChangeSetStatus.PROPOSED,
-                ),
-                messages.INFO,
-            )
+        """The approval queue: what awaits a decision, each reallocation one row with its
+        legs inside, decided as a whole (see one_row_per_change_set)."""
         url = reverse(f"{self.admin_site.name}:campaigns_recommendation_changelist")
-        return redirect(f"{url}?status__exact={PENDING}&change_set__isnull=True")
+        # Keys in the order a saved view keeps them, so "the queue" saved reads as current.
+        return redirect(f"{url}?{urlencode({SETS_PARAM: GROUPED, 'status__exact': PENDING})}")
 
     # --- state buttons -------------------------------------------------------
 
@@ -593,11 +853,19 @@ class RecommendationAdmin(
             self.message_user(request, f"Refused {len(refused)}: {listed}", messages.WARNING)
 
     def _decide_selected(self, request, queryset, *, approve: bool):
-        """Confirm (with a note) on an intermediate page, then decide each one."""
+        """Confirm (with a note) on an intermediate page, then decide each one.
+
+        A ticked leg of a reallocation stands for its whole set (in the grouped queue a
+        set's row is its first leg): the sets are decided by change_sets_decide_bulk, all
+        legs or none, and only the single changes by recommendations_decide_bulk.
+        """
+        queryset = queryset.select_related(None).prefetch_related(None)
         # Only what the confirmation page and the refusal messages show: "select
         # all" can pick tens of thousands, and the service re-reads what it decides.
         recommendations = list(
-            queryset.select_related(*self.list_select_related).only(
+            queryset.filter(change_set__isnull=True)
+            .select_related(*self.list_select_related)
+            .only(
                 "kind",
                 "status",
                 "current_value",
@@ -609,17 +877,28 @@ class RecommendationAdmin(
                 "audience__name",
             )
         )
-        if not recommendations:
+        change_sets = list(
+            scoped(ChangeSet.objects.all(), request.user)
+            .filter(pk__in=queryset.filter(change_set__isnull=False).values("change_set"))
+            .select_related("account", "pool")
+            .order_by("pk")
+        )
+        if not recommendations and not change_sets:
             self.message_user(request, "None of the selected recommendations is visible to you.")
             return None
         note = request.POST.get("note", "").strip()
         if request.POST.get("post") != "yes" or (not approve and not note):
             if request.POST.get("post") == "yes":
                 self.message_user(request, "A rejection needs a note saying why.", messages.ERROR)
-            return self._confirmation_page(request, recommendations, approve=approve, note=note)
+            return self._confirmation_page(
+                request, queryset, recommendations, change_sets, approve=approve, note=note
+            )
         try:
             outcome = recommendations_decide_bulk(
                 recommendations=recommendations, actor=request.user, approve=approve, note=note
+            )
+            set_outcome = change_sets_decide_bulk(
+                change_sets=change_sets, actor=request.user, approve=approve, note=note
             )
         except ServiceError as exc:
             self.message_user(request, refusal_message(exc), messages.ERROR)
@@ -629,25 +908,41 @@ class RecommendationAdmin(
             self.message_user(
                 request, f"{verb} {len(outcome.done)} recommendation(s).", messages.SUCCESS
             )
-        if outcome.refused:
-            listed = "; ".join(
-                f"#{rec.pk} {rec.campaign or rec.audience}: {reason}"
-                for rec, reason in outcome.refused[:MAX_REFUSALS_LISTED]
+        if set_outcome.done:
+            legs_decided = Recommendation.objects.filter(change_set__in=set_outcome.done).count()
+            self.message_user(
+                request,
+                f"{verb} {len(set_outcome.done)} reallocation(s) as a whole, "
+                f"{legs_decided} leg(s) with their set.",
+                messages.SUCCESS,
             )
-            more = len(outcome.refused) - MAX_REFUSALS_LISTED
+        refused = [
+            *(
+                f"#{rec.pk} {rec.campaign or rec.audience}: {reason}"
+                for rec, reason in outcome.refused
+            ),
+            *(f"reallocation #{cs.pk}: {reason}" for cs, reason in set_outcome.refused),
+        ]
+        if refused:
+            listed = "; ".join(refused[:MAX_REFUSALS_LISTED])
+            more = len(refused) - MAX_REFUSALS_LISTED
             if more > 0:
                 listed += f" (and {more} more)"
-            self.message_user(
-                request, f"Refused {len(outcome.refused)}: {listed}", messages.WARNING
-            )
+            self.message_user(request, f"Refused {len(refused)}: {listed}", messages.WARNING)
         return None
 
-    def _confirmation_page(self, request, recommendations, *, approve: bool, note: str):
+    def _confirmation_page(
+        self, request, queryset, recommendations, change_sets, *, approve: bool, note: str
+    ):
         # With "select all", the choice is the filtered list itself: the page
         # posts that back (select_across) rather than one field per row, which
         # would pass Django's DATA_UPLOAD_MAX_NUMBER_FIELDS at 1,000.
         select_across = request.POST.get("select_across") == "1"
         shown = recommendations[:MAX_CONFIRMATION_ROWS]
+        sets_shown = change_sets[:MAX_CONFIRMATION_ROWS]
+        legs = Recommendation.objects.select_related("campaign").order_by("pk")
+        prefetch_related_objects(sets_shown, Prefetch("legs", queryset=legs))
+        selected = queryset.values_list("pk", flat=True)
         context = {
             **self.admin_site.each_context(request),
             "title": "Approve recommendations" if approve else "Reject recommendations",
@@ -655,10 +950,19 @@ class RecommendationAdmin(
             "rows": [(rec, describe_change(rec)) for rec in shown],
             "count": len(recommendations),
             "more": len(recommendations) - len(shown),
+            "sets": [
+                (
+                    cs,
+                    value_change(cs.total_before, cs.total_after, cs.account.currency),
+                    len(cs.legs.all()),
+                    leg_lines(cs),
+                )
+                for cs in sets_shown
+            ],
+            "set_count": len(change_sets),
+            "more_sets": len(change_sets) - len(sets_shown),
             "select_across": select_across,
-            "selected_ids": [recommendations[0].pk]
-            if select_across
-            else [rec.pk for rec in recommendations],
+            "selected_ids": list(selected[:1] if select_across else selected),
             "action": "approve_selected" if approve else "reject_selected",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "submit_label": "Approve" if approve else "Reject",

@@ -25,6 +25,7 @@ from campaigns.models.recommendations import (
     Risk,
     Source,
 )
+from campaigns.models.saved_filters import SavedFilter
 from campaigns.models.switch import ExecutionSwitch
 from campaigns.models.tenancy import Membership, Organization, Role
 
@@ -56,6 +57,7 @@ __all__ = [
     "RecommendationStatus",
     "Risk",
     "Role",
+    "SavedFilter",
     "Severity",
     "Source",
     "SyncRun",

@@ -11,8 +11,9 @@ from tests.campaigns.admin.conftest import changelist_url
 from tests.factories import make_account, make_ad_group, make_campaign, make_recommendation
 
 R = RecommendationStatus
-# Legs of a reallocation wait in the change-set queue, one row per set.
-QUEUE = changelist_url("recommendation") + "?status__exact=proposed&change_set__isnull=True"
+# A reallocation waits in the queue as one row per set (tests/campaigns/admin/
+# test_reallocations_in_the_queue.py).
+QUEUE = changelist_url("recommendation") + "?sets=grouped&status__exact=proposed"
 
 
 def _listed(response) -> list[int]:
