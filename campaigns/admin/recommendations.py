@@ -953,7 +953,8 @@ class RecommendationAdmin(
             "sets": [
                 (
                     cs,
-                    value_change(cs.total_before, cs.total_after, cs.account.currency),
+                    f"{SetSummary.of(cs).moves(cs.account.currency)} · pool total "
+                    f"{money(cs.total_before, cs.account.currency, whole=True)}",
                     len(cs.legs.all()),
                     leg_lines(cs),
                 )

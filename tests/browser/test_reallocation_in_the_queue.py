@@ -63,6 +63,7 @@ def test_a_48_leg_reallocation_is_one_row_and_approving_it_approves_every_leg(pa
         "Approve 1 reallocation(s), each with all its legs?"
     )
     expect(page.locator("#selected-reallocations")).to_contain_text("48 legs")
+    page.screenshot(path="var/artefacts/browser/reallocation_confirm.png")
     page.click("input[type=submit][value=Approve]")
 
     expect(messages(page)).to_contain_text(

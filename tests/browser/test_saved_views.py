@@ -45,7 +45,9 @@ def test_an_approver_saves_reloads_applies_and_deletes_a_view(page, alice, bob):
     expect(row(page, calm.pk)).to_have_count(0)
     filtered_url = page.url
 
+    page.locator("#save-view summary").click()
     page.fill("#id_saved_view_name", "Adobe, high risk, by impact")
+    page.screenshot(path="var/artefacts/browser/saved_view_naming.png")
     page.get_by_role("button", name="Save view").click()
     expect(messages(page)).to_contain_text("Saved the view “Adobe, high risk, by impact”")
     expect(page).to_have_url(filtered_url)

@@ -112,7 +112,10 @@ def test_the_confirmation_page_names_the_set_and_its_legs(client, alice):
 
     content = response.content.decode()
     assert "Reject 1 reallocation(s), each with all its legs?" in content
-    assert f"reallocation #{change_set.pk}</a> · default pool · 3 legs" in content
+    assert (
+        f"reallocation #{change_set.pk}</a> · default pool · 3 legs · "
+        "+₹1,000 / −₹1,000, net ₹0 · pool total ₹15,000"
+    ) in content
     assert change_set.legs.filter(status=R.PROPOSED).count() == 3
 
 
