@@ -201,11 +201,14 @@ def check_spend_limits(
     return ALLOW
 
 
-def risk_of(kind: str, change_pct: Decimal | float | None, limits: PolicyLimits) -> str:
-    """Low: a small step; medium: a full step or an audience switch; high: a pause."""
+def risk_of(
+    kind: str, change_pct: Decimal | float | None, limits: PolicyLimits, *, assumed: bool = False
+) -> str:
+    """Low: a small step; medium: a full step, an audience switch, or any change that rests
+    on an `assumed` response rather than the campaign's own data; high: a pause."""
     if kind == K.PAUSE:
         return Risk.HIGH
-    if kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS, K.RESUME):
+    if kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS, K.RESUME) or assumed:
         return Risk.MEDIUM
     if change_pct is not None and abs(Decimal(str(change_pct))) <= limits.approval_threshold_pct:
         return Risk.LOW

@@ -8,10 +8,10 @@ evidence) are fixed at their current budget inside the allocator — never
 from decimal import Decimal
 
 import numpy as np
-from scipy.stats import norm
 
 from campaigns.guardrails import PolicyLimits
 from optimizer.allocation import allocate_budgets, budget_bounds
+from optimizer.confidence import budget_confidence, percent_sure
 from optimizer.frame import MetricFrame
 from optimizer.inputs import AccountInputs
 from optimizer.money import format_minor, from_minor, to_minor
@@ -23,6 +23,16 @@ from optimizer.trends import event_multipliers, weekday_index
 RECENCY_HALF_LIFE_DAYS = 14.0  # responses drift; recent days say more about tomorrow
 EVIDENCE_DAYS = 14
 MIN_CHANGE_PCT = 2.0
+# A step that rests on an assumed response (too little spend variation to measure this
+# campaign's own) earns the policy's full cap only when it pays in at least this share
+# of the curves the assumption allows (`optimizer.confidence`); otherwise it takes
+# ASSUMED_STEP_SHARE of the cap. Why not always less: in the sandbox the day-one steps
+# an assumption is sure of are the world's (its oracle moves those budgets further
+# still), and halving them too cost 3 points of the oracle's value over 8 weeks
+# (bench/decisions.py); a half step where the assumption decides the sign halves the
+# loss if it is wrong, and still moves spend enough for the next fits to measure it.
+ASSUMED_STEP_SHARE = 0.5
+ASSUMED_FULL_STEP_CONFIDENCE = 0.9
 
 
 def _deseasonalised_value(frame: MetricFrame, events) -> np.ndarray:
@@ -82,15 +92,38 @@ def _fixed_reasons(
     return reasons
 
 
-def _confidence(fit: ResponseFit, marginal: float, lam: float, i: int) -> float:
-    """Rough probability that this campaign's marginal return really is on the side of
-    the portfolio's margin the allocator put it (uncertainty in elasticity and level)."""
-    if not (np.isfinite(marginal) and np.isfinite(lam)) or marginal <= 0 or lam <= 0:
-        return 0.5
-    spread = fit.shape_sd[i] / max(fit.shape[i], 1e-6) + 0.3 / np.sqrt(
-        max(fit.effective_days[i], 1.0)
+def _pool_margin(lam, budgets, lower, upper, marginal) -> float:
+    """The pool's marginal return λ, the opportunity cost of its budget.
+
+    With a campaign strictly inside its bounds λ is that campaign's marginal (the
+    allocator's). With every moved campaign at a bound, KKT only brackets it: the raised
+    ones earn at least λ, the cut ones at most; the bisection then returns the top of
+    that bracket, where a raise looks worthless. Take the bracket's middle (in log).
+    """
+    inside = (budgets > lower) & (budgets < upper)
+    if inside.any() or not np.isfinite(lam):
+        return lam
+    ok = np.isfinite(marginal) & (marginal > 0)
+    top = marginal[(budgets == upper) & (budgets > lower) & ok]
+    bottom = marginal[(budgets == lower) & (budgets < upper) & ok]
+    if top.size == 0 or bottom.size == 0 or bottom.max() > top.min():
+        return lam
+    return float(np.sqrt(bottom.max() * top.min()))
+
+
+def _unsure_assumptions(fit, current, proposed, value_now, lam) -> np.ndarray:
+    """Campaigns whose step rests on an assumed response and would not survive its doubt."""
+    p = budget_confidence(
+        current=current,
+        proposed=proposed,
+        value_now=value_now,
+        elasticity=fit.shape,
+        elasticity_sd=fit.shape_sd,
+        level_sd=fit.level_sd,
+        margin=lam,
+        spend_cap=fit.spend_cap,
     )
-    return float(norm.cdf(abs(np.log(marginal / lam)) / spread))
+    return ~fit.data_driven & np.isfinite(p) & (p < ASSUMED_FULL_STEP_CONFIDENCE)
 
 
 def plan_budgets(
@@ -123,12 +156,13 @@ def plan_budgets(
         np.iinfo(np.int64).max,
     )
     notes: list[str] = []
+    step_share = np.ones(n)
 
     def solve(fixed_mask):
         lower, upper = budget_bounds(
             current,
-            max_increase_pct=float(limits.max_budget_increase_pct),
-            max_decrease_pct=float(limits.max_budget_decrease_pct),
+            max_increase_pct=float(limits.max_budget_increase_pct) * step_share,
+            max_decrease_pct=float(limits.max_budget_decrease_pct) * step_share,
             floor=floor,
             max_daily_spend=spend_limit,
             fixed=fixed_mask,
@@ -155,7 +189,10 @@ def plan_budgets(
                 )
             budgets[idx] = result.budgets
             before[idx], after[idx] = result.expected_value_before, result.expected_value_after
-            marginal[idx], lam[idx] = result.marginal_after, result.lam
+            marginal[idx] = result.marginal_after
+            lam[idx] = _pool_margin(
+                result.lam, result.budgets, lower[idx], upper[idx], result.marginal_after
+            )
         return budgets, before, after, marginal, lam, pool_notes
 
     budgets, before, after, _, lam, pool_notes = solve(fixed)
@@ -174,6 +211,14 @@ def plan_budgets(
         fixed[drop] = True
         for i in drop:
             reasons[i] = reasons[i] or "hold: max changes per run reached; larger gains first"
+        budgets, before, after, _, lam, pool_notes = solve(fixed)
+    # Then the steps that rest on an unsure assumption are halved and the pool re-solved
+    # (same campaigns free). A move the limits force (down to a spend limit, up toward
+    # the floor) is not a judgement and keeps its room.
+    unsure = _unsure_assumptions(fit, c.budget, budgets / 10**exp, before, lam)
+    unsure &= (current >= floor) & (current <= spend_limit)
+    if unsure.any():
+        step_share[unsure] = ASSUMED_STEP_SHARE
         budgets, before, after, _, lam, pool_notes = solve(fixed)
     notes.extend(pool_notes)
 
@@ -203,6 +248,13 @@ def plan_budgets(
                 current,
                 budgets,
                 at_limit=at_limit,
+                step_share=float(step_share[i]),
+                cap_pct=float(
+                    limits.max_budget_increase_pct
+                    if budgets[i] > current[i]
+                    else limits.max_budget_decrease_pct
+                ),
+                reported=inputs.campaign_metrics,
             )
         )
     return proposals, holds, notes
@@ -229,6 +281,9 @@ def _proposal(
     budgets,
     *,
     at_limit: bool,
+    step_share: float = 1.0,
+    cap_pct: float = 30.0,
+    reported: MetricFrame | None = None,
 ) -> Proposal:
     pct = float((proposed - current) / current * 100) if current else 100.0
     up = proposed > current
@@ -249,11 +304,50 @@ def _proposal(
         )
     trend = roas.reason[i].removeprefix("hold: ")
     verb = "Raise" if up else "Lower"
+    confidence = None
+    if not at_limit:  # a cut to the spend limit is required, not a bet on value
+        confidence = float(
+            budget_confidence(
+                current=float(current),
+                proposed=float(proposed),
+                value_now=before,
+                elasticity=fit.shape[i],
+                elasticity_sd=fit.shape_sd[i],
+                level_sd=fit.level_sd[i],
+                margin=lam,
+                spend_cap=fit.spend_cap[i],
+            )
+        )
+        confidence = None if not np.isfinite(confidence) else confidence
+    sure = (
+        ""
+        if confidence is None
+        else f" Spectra is {percent_sure(confidence)} sure this raises conversion value net of "
+        "what the same budget would bring at the portfolio's margin."
+    )
+    assumed = not bool(fit.data_driven[i])
+    assumption = ""
+    if assumed:
+        assumption = (
+            f" This rests on an assumed response (elasticity {fit.shape[i]:.2f}), not this "
+            "campaign's own data: its spend barely varied over the days fitted "
+            f"(±{fit.spend_variation[i] * 100:.0f} %), too little to measure how its value "
+            "responds"
+            + (
+                f"; so the step is held to ±{cap_pct * step_share:g} %, "
+                f"{step_share * 100:.0f} % of the ±{cap_pct:g} % cap."
+                if step_share < 1
+                else f"; it takes the full step because it pays in {percent_sure(confidence)} of "
+                "the responses the assumption allows."
+                if confidence is not None and abs(pct) >= cap_pct - 0.05
+                else "."
+            )
+        )
     reason = (
         f"{verb} the daily budget {format_minor(int(current_minor[i]), exp, symbol)} → "
         f"{format_minor(int(budgets[i]), exp, symbol)} ({pct:+.1f} %): {margin_words}. "
         f"Expected {'+' if gain >= 0 else ''}{_money(gain, exp, symbol)}/day in conversion value "
-        f"({'+' if gain >= 0 else ''}{gain / max(before, 1e-9) * 100:.1f} %). "
+        f"({'+' if gain >= 0 else ''}{gain / max(before, 1e-9) * 100:.1f} %).{sure}{assumption} "
         f"For context, the week-over-week ROAS trend: {trend}."
     )
     recent = (corrected.days_since >= 1) & (corrected.days_since <= EVIDENCE_DAYS)
@@ -262,6 +356,10 @@ def _proposal(
         "spend": [round(float(v), 2) for v in corrected.spend[i, recent]],
         "value": [round(float(v), 2) for v in corrected.value[i, recent]],
     }
+    if reported is not None and reported.value.shape == corrected.value.shape:
+        # As reported when decided: the gap to "value" is what the lag still owes.
+        series["reported_value"] = [_cents(v) for v in reported.value[i, recent]]
+    shift = float(proposed - current)
     evidence = {
         "marginal_roas": _round(marginal),
         "portfolio_marginal_roas": _round(lam),
@@ -270,9 +368,22 @@ def _proposal(
         "response": {
             "elasticity": _round(fit.shape[i]),
             "elasticity_sd": _round(fit.shape_sd[i]),
+            "level_sd": _round(fit.level_sd[i]),
             "data_driven": bool(fit.data_driven[i]),
             "effective_days": _round(fit.effective_days[i]),
             "demand_capped": bool(fit.demand_capped[i]),
+            "spend_variation": _round(fit.spend_variation[i]),
+            "scale": _round(fit.scale[i]),
+            "spend_cap": _round(fit.spend_cap[i]),
+            "step_share": step_share,
+        },
+        "confidence": {
+            "probability": None if confidence is None else round(confidence, 4),
+            "budget_change": round(shift, 2),
+            "value_change": _round(gain),
+            "opportunity_cost": _round(lam * shift) if np.isfinite(lam) else None,
+            "method": "P(value change > budget change × pool margin) under the fit's "
+            "elasticity and level uncertainty",
         },
         "roas_week_over_week": roas.evidence(i),
         "series": series,
@@ -285,8 +396,13 @@ def _proposal(
         reason=reason,
         evidence=evidence,
         expected_gain=gain,
-        confidence=_confidence(fit, marginal, lam, i),
+        confidence=confidence,
     )
+
+
+def _cents(value) -> float | None:
+    value = float(value)
+    return round(value, 2) if np.isfinite(value) else None
 
 
 def _round(value) -> float | None:

@@ -76,7 +76,7 @@ def plan_account(inputs: AccountInputs, *, limits: PolicyLimits, autonomy: str) 
             )
         )
     for proposal in chosen:
-        risk = risk_of(proposal.kind, proposal.change_pct, limits)
+        risk = risk_of(proposal.kind, proposal.change_pct, limits, assumed=proposal.assumed)
         plan.proposals.append(
             replace(
                 proposal,

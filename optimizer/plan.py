@@ -22,6 +22,12 @@ class Proposal:
     requires_approval: bool = True
 
     @property
+    def assumed(self) -> bool:
+        """The change rests on an assumed response, not the campaign's own data."""
+        response = self.evidence.get("response") if isinstance(self.evidence, dict) else None
+        return isinstance(response, dict) and response.get("data_driven") is False
+
+    @property
     def change_pct(self) -> float | None:
         if self.current in (None, 0) or self.proposed is None:
             return None

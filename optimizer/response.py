@@ -64,6 +64,7 @@ class ResponseFit:
     spend_cap: np.ndarray  # spend beyond which value stops growing (inf = none seen)
     # Diagnostics, per campaign.
     shape_sd: np.ndarray  # posterior sd of β (before clipping)
+    level_sd: np.ndarray  # posterior sd of log a (the curve's level, in log space)
     data_share: np.ndarray  # share of β's posterior precision that came from this campaign
     n_days: np.ndarray  # int: usable days (level days)
     effective_days: np.ndarray  # Kish effective sample size of the usable days' weights
@@ -94,6 +95,7 @@ class ResponseFit:
             shape=shape,
             spend_cap=cap,
             shape_sd=np.zeros(n),
+            level_sd=np.zeros(n),
             data_share=np.ones(n),
             n_days=np.zeros(n, dtype=np.int64),
             effective_days=np.zeros(n),
@@ -259,7 +261,7 @@ def fit_response(
     if budget is not None:
         reference = np.where(total_w > 0, reference, _last_positive(budget))
     portfolio_roas = value_w.sum() / spend_w.sum() if spend_w.sum() > 0 else 0.0
-    scale = _level(
+    scale, level_sd = _level(
         spend,
         value,
         w_level,
@@ -281,6 +283,7 @@ def fit_response(
         shape=beta,
         spend_cap=spend_cap,
         shape_sd=1.0 / np.sqrt(precision),
+        level_sd=level_sd,
         data_share=data_precision / precision,
         n_days=level.sum(axis=1).astype(np.int64),
         effective_days=effective,
@@ -294,7 +297,8 @@ def fit_response(
 def _level(
     spend, value, w, beta, *, effective, reference, portfolio_roas, prior_sd, noise_sd, prior_days
 ):
-    """The curve's scale a: each campaign's ratio estimate, shrunk in log space.
+    """The curve's scale a, each campaign's ratio estimate shrunk in log space, and the
+    posterior sd of log a.
 
     The ratio Σw·v / Σw·s^β makes the curve pass through the campaign's average value
     (zero-value days count; mean-one noise leaves it unbiased). Its log has sampling
@@ -329,7 +333,8 @@ def _level(
         np.where(np.isfinite(prior_log), np.exp(posterior), ratio),
         np.where(np.isfinite(prior_log) & (denominator == 0), np.exp(prior_log), 0.0),
     )
-    return np.where(np.isfinite(scale), scale, 0.0)
+    level_sd = 1.0 / np.sqrt(prior_precision + data_precision)
+    return np.where(np.isfinite(scale), scale, 0.0), level_sd
 
 
 def _pooled_prior_mean(sxx, sxy, noise_var, prior_mean, prior_sd):

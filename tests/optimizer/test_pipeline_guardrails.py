@@ -192,7 +192,7 @@ def test_approval_follows_the_risk_the_autonomy_and_the_manual_approval_policy(
     assert kinds["bid"].risk == Risk.LOW
     assert kinds["audience_suppress"].risk == Risk.MEDIUM
     for p in plan.proposals:
-        assert p.risk == risk_of(p.kind, p.change_pct, limits)
+        assert p.risk == risk_of(p.kind, p.change_pct, limits, assumed=p.assumed)
         assert p.requires_approval is needs_approval[p.risk], p
 
 
