@@ -12,9 +12,11 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 import numpy as np
 
 from campaigns.guardrails import PolicyLimits
+from optimizer.confidence import bid_confidence, percent_sure
 from optimizer.frame import MetricFrame
 from optimizer.inputs import AccountInputs
 from optimizer.plan import Hold, Proposal
+from optimizer.significance import log_ratio_estimate
 from optimizer.trends import ratio
 
 WINDOW = 7
@@ -40,6 +42,10 @@ def plan_bids(
     spend = corrected.spend[:, recent].sum(axis=1)
     roas = ratio(value, spend)
     cpa = ratio(spend, conversions)
+    # Sampling error of the week's ROAS and CPA, from its daily residuals (delta method).
+    daily = {m: getattr(corrected, m)[:, recent] for m in ("value", "spend", "conversions")}
+    log_roas, log_roas_var, roas_days = log_ratio_estimate(daily["value"], daily["spend"])
+    log_cpa, log_cpa_var, cpa_days = log_ratio_estimate(daily["spend"], daily["conversions"])
     campaign_roas = ratio(
         np.bincount(g.campaign_index, value, len(c.ids)),
         np.bincount(g.campaign_index, spend, len(c.ids)),
@@ -75,6 +81,8 @@ def plan_bids(
                 c.target_cpa[ci] / cpa[i] - 1,
                 (f"CPA {cpa[i]:,.2f} against the target {c.target_cpa[ci]:,.2f}"),
             )
+            # Value per conversion's inverse: "CPA below target" is "1/CPA above 1/target".
+            estimate = (-log_cpa[i], log_cpa_var[i], cpa_days[i], 1 / c.target_cpa[ci])
         else:
             target = c.target_roas[ci] if np.isfinite(c.target_roas[ci]) else campaign_roas[ci]
             source = "target" if np.isfinite(c.target_roas[ci]) else "campaign's own"
@@ -82,6 +90,7 @@ def plan_bids(
                 roas[i] / target - 1,
                 (f"ROAS {roas[i]:.2f} against the {source} {target:.2f}"),
             )
+            estimate = (log_roas[i], log_roas_var[i], roas_days[i], target)
         if not np.isfinite(gap) or abs(gap) <= DEAD_BAND:
             continue
         step = float(np.sign(gap) * min(step_cap, abs(gap) / 2))
@@ -105,6 +114,16 @@ def plan_bids(
         proposed = max(proposed, Decimal("0.01"))
         if proposed == current:
             continue
+        # How sure the ad group really is on that side of its target (its week's sampling
+        # error; the target is taken as given, even the campaign's own ROAS).
+        sure = bid_confidence(
+            log_roas=estimate[0],
+            log_roas_var=estimate[1],
+            days=estimate[2],
+            target=estimate[3],
+            raising=step > 0,
+        )
+        confidence = float(sure) if np.isfinite(sure) else None
         daily_value = value[i] / WINDOW
         # Rough: a bid step moves volume by about half the step at the ad group's ROAS.
         gain = float(daily_value * abs(step) * 0.5 * (1 if step > 0 else 0.2))
@@ -114,6 +133,13 @@ def plan_bids(
             f"({clicks[i]:,.0f} clicks, {conversions[i]:,.1f} conversions)"
             + (f"; quality score {quality:.0f}/10" if np.isfinite(quality) else "")
             + "."
+            + (
+                ""
+                if confidence is None
+                else f" Spectra is {percent_sure(confidence)} sure the ad group's "
+                f"{'CPA' if np.isfinite(c.target_cpa[ci]) else 'ROAS'} really is on that "
+                "side of its target, given the week's day-to-day noise."
+            )
         )
         proposals.append(
             Proposal(
@@ -124,7 +150,7 @@ def plan_bids(
                 proposed=proposed,
                 reason=reason,
                 expected_gain=gain,
-                confidence=None,
+                confidence=confidence,
                 evidence={
                     "roas": _f(roas[i]),
                     "cpa": _f(cpa[i]),
@@ -135,6 +161,9 @@ def plan_bids(
                     "conversions_7d": _f(conversions[i]),
                     "quality_score": _f(quality),
                     "step_pct": round(step * 100, 2),
+                    "log_ratio_sd": _f(np.sqrt(max(float(estimate[1]), 0.0)))
+                    if np.isfinite(estimate[1])
+                    else None,
                 },
             )
         )

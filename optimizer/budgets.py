@@ -213,13 +213,23 @@ def plan_budgets(
             reasons[i] = reasons[i] or "hold: max changes per run reached; larger gains first"
         budgets, before, after, _, lam, pool_notes = solve(fixed)
     # Then the steps that rest on an unsure assumption are halved and the pool re-solved
-    # (same campaigns free). A move the limits force (down to a spend limit, up toward
-    # the floor) is not a judgement and keeps its room.
+    # with only the campaigns that moved free (so no more changes than before). A move the
+    # limits force (down to a spend limit, up toward the floor) is no judgement: full room.
     unsure = _unsure_assumptions(fit, c.budget, budgets / 10**exp, before, lam)
     unsure &= (current >= floor) & (current <= spend_limit)
     if unsure.any():
         step_share[unsure] = ASSUMED_STEP_SHARE
-        budgets, before, after, _, lam, pool_notes = solve(fixed)
+        again = solve(fixed | (budgets == current))
+        # Taken pool by pool where it is feasible (a forced cut may need the full room of
+        # the others to be absorbed); elsewhere the first answer and full steps stand.
+        failed = {note.split(":")[0] for note in again[5]}
+        for pool in np.unique(c.portfolio[unsure]):
+            idx = np.flatnonzero(c.portfolio == pool)
+            if f"Budget pool {pool or 'default'}" in failed:
+                step_share[idx] = 1.0
+                continue
+            budgets[idx], before[idx], after[idx] = again[0][idx], again[1][idx], again[2][idx]
+            lam[idx] = again[4][idx]
     notes.extend(pool_notes)
 
     current_dec, proposed_dec = from_minor(current, exp), from_minor(budgets, exp)

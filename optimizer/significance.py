@@ -205,6 +205,12 @@ def assess(
     )
 
 
+def log_ratio_estimate(num: np.ndarray, den: np.ndarray):
+    """log(Σnum/Σden) per row of daily (N, D) arrays, its delta-method variance, and the
+    days it rests on (nan where the ratio is not positive)."""
+    return _log_ratio(num, den)
+
+
 def _log_ratio(num: np.ndarray, den: np.ndarray):
     """log of Σnum/Σden, the delta-method variance of that log, and the days it rests on."""
     used = (num > 0) | (den > 0)  # a day with spend and no conversions still counts
