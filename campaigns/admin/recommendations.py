@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import flatten_fieldsets
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from campaigns.account_time import account_today
 from campaigns.admin.base import (
     REFUSALS,
     BoundedChangeList,
@@ -57,10 +58,13 @@ from campaigns.admin.display import (
     status_badge,
     value_change,
 )
+from campaigns.admin.evidence import Day, evidence_context
 from campaigns.admin.filters import account_filter
 from campaigns.admin.rollback import RecommendationRollbackMixin
 from campaigns.admin.saved_filters import SavedFiltersMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
+from campaigns.execution_rules import execution_refusals
+from campaigns.guardrails import limits_of
 from campaigns.models import (
     ChangeSet,
     DailyMetric,
@@ -69,7 +73,7 @@ from campaigns.models import (
     RecommendationStatus,
     Risk,
 )
-from campaigns.selectors import scoped
+from campaigns.selectors import policy_for_account, scoped
 from campaigns.services.change_set_decisions import change_sets_decide_bulk
 from campaigns.services.errors import ServiceError
 from campaigns.services.recommendations import (
@@ -384,6 +388,50 @@ def evidence_chart(rec: Recommendation):
     )
 
 
+def evidence_as_of(rec: Recommendation):
+    """The day the optimiser judged from (its run's), else the account's day it was made."""
+    if rec.run_id is not None:
+        return rec.run.as_of
+    return account_today(rec.account, rec.created_at)
+
+
+def evidence_days(rec: Recommendation, as_of) -> list[Day]:
+    """The two compared weeks' daily totals of the campaign (an ad group's for a bid), as
+    reported now; one query."""
+    if rec.campaign_id is None:
+        return []
+    rows = DailyMetric.objects.filter(
+        date__gte=as_of - timedelta(days=14), date__lt=as_of, campaign_id=rec.campaign_id
+    )
+    if rec.kind == K.BID and rec.ad_group_id:
+        rows = rows.filter(ad_group_id=rec.ad_group_id)
+    daily = (
+        rows.values("date")
+        .order_by("date")
+        .annotate(s=Sum("spend"), c=Sum("conversions"), v=Sum("conversion_value"))
+    )
+    return [Day(d["date"], d["s"], d["c"], d["v"]) for d in daily]
+
+
+def execution_warnings(rec: Recommendation, user) -> list[str]:
+    """What would block `rec` if it were executed now: the executor's own rules
+    (campaigns.execution_rules), asked live. Only for changes still on their way."""
+    if rec.status not in (PENDING, RecommendationStatus.APPROVED):
+        return []
+    if rec.kind in (K.BUDGET, K.BID, K.RESUME, K.PAUSE) and rec.campaign is None:
+        return []
+    if rec.kind == K.BID and rec.ad_group is None:
+        return []
+    preview = copy(rec)
+    if rec.status == PENDING:
+        preview.decided_by = user  # as if approved by the person reading the page
+    limits = limits_of(policy_for_account(rec.account))
+    return [
+        f"{verdict.detail} ({verdict.rule.replace('_', ' ')})"
+        for verdict in execution_refusals(preview, limits=limits, now=timezone.now())
+    ]
+
+
 class CappedCountPaginator(Paginator):
     """Counts at most CAP + 1 matching rows.
 
@@ -474,8 +522,8 @@ class RecommendationAdmin(
                 ]
             },
         ),
-        ("Why", {"fields": ["reason", "evidence_chart_display", "evidence_display"]}),
-        ("Decision", {"fields": ["decided_by", "decided_at", "decision_note"]}),
+        ("Why", {"fields": ["reason", "evidence_chart_display"]}),
+        ("Decision so far", {"fields": ["decided_by", "decided_at", "decision_note"]}),
         (
             "Execution",
             {
@@ -491,6 +539,8 @@ class RecommendationAdmin(
             },
         ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        # For the curious: the page above says it in words.
+        ("Raw evidence (JSON)", {"fields": ["evidence_display"], "classes": ["collapse"]}),
     ]
     readonly_fields = flatten_fieldsets(fieldsets)
     transition_note_label = "Note"
@@ -526,6 +576,20 @@ class RecommendationAdmin(
 
     def _set_url(self, change_set: ChangeSet) -> str:
         return reverse(f"{self.admin_site.name}:campaigns_changeset_change", args=[change_set.pk])
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django's, on the scoped queryset with what the page reads (its fields, evidence
+        # and live checks) joined in: one query instead of five.
+        queryset = self.get_queryset(request).select_related(
+            "account", "campaign", "ad_group", "audience", "run"
+        )
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
 
     # --- columns -------------------------------------------------------------
 
@@ -748,6 +812,12 @@ class RecommendationAdmin(
     # --- approve and next ----------------------------------------------------
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            as_of = evidence_as_of(obj)
+            context["evidence"] = evidence_context(obj, evidence_days(obj, as_of), as_of=as_of)
+            context["execution_warnings"] = execution_warnings(obj, request.user)
+            context["account_time_zone"] = obj.account.time_zone
+            context["change_words"] = describe_change(obj)
         response = super().render_change_form(request, context, add, change, form_url, obj)
         buttons = getattr(response, "context_data", {}).get("transitions") or []
         if any(button.name == "approve" and not button.held for button in buttons):
