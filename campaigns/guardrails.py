@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from campaigns.models.accounts import Autonomy
 from campaigns.models.recommendations import RecommendationKind, Risk, Source
+from campaigns.money import money
 
 K = RecommendationKind
 
@@ -69,14 +70,18 @@ def check_budget(
     currency: str = "",
 ) -> Verdict:
     """May a campaign's daily budget go from `current` to `proposed`?"""
-    unit = f" {currency}" if currency else ""
+
+    def m(amount: Decimal) -> str:
+        # The account's way of writing money when the caller names its currency.
+        return money(amount, currency) if currency else f"{amount}"
+
     if proposed < 0:
-        return Verdict(False, "budget_floor", f"a budget cannot be negative ({proposed}{unit})")
+        return Verdict(False, "budget_floor", f"a budget cannot be negative ({m(proposed)})")
     if max_daily_spend is not None and proposed > max_daily_spend:
         return Verdict(
             False,
             "max_daily_spend",
-            f"{proposed}{unit} is above the campaign's max daily spend {max_daily_spend}{unit}",
+            f"{m(proposed)} is above the campaign's max daily spend {m(max_daily_spend)}",
         )
     if max_daily_spend is not None and proposed == max_daily_spend < current:
         # Cutting a budget down to its spend limit is always allowed, however far and
@@ -86,7 +91,7 @@ def check_budget(
         return Verdict(
             False,
             "budget_floor",
-            f"{proposed}{unit} is below the budget floor {limits.budget_floor}{unit}",
+            f"{m(proposed)} is below the budget floor {m(limits.budget_floor)}",
         )
     pct = _pct(current, proposed)
     if pct is None:
