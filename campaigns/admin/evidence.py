@@ -158,6 +158,10 @@ def trend_sentence(trend: dict | None) -> str:
         )
     way = "rose" if pct > 0 else "fell"
     size = f"{abs(pct):.0f} %" if abs(pct) >= 10 else f"{abs(pct):.1f} %"
+    before, now = trend.get("previous"), trend.get("recent")
+    if isinstance(before, int | float) and isinstance(now, int | float):
+        # The optimiser's figures are lag-corrected, so they may differ from the tiles.
+        size += f" ({before:.2f} → {now:.2f}, lag-corrected)"
     if trend.get("significant"):
         return f"{label} {way} {size} week over week; significant ({p_words(p)})."
     alpha = trend.get("alpha")
@@ -344,12 +348,12 @@ def lag_summary(evidence: dict, *, currency: str, days: int = WEEK) -> dict | No
     chart = line_chart(
         [str(d)[5:] for d, _, _ in pairs],
         [
-            Series("expected (lag-corrected)", [e for _, e, _ in pairs], "#198754"),
-            Series("reported when decided", [r for _, _, r in pairs], "#b35c00"),
+            Series("expected", [e for _, e, _ in pairs], "#198754"),
+            Series("reported", [r for _, _, r in pairs], "#b35c00"),
         ],
-        title=f"Conversion value, last {len(pairs)} days",
-        width=560,
-        height=170,
+        title=f"Conversion value, last {len(pairs)} days: expected vs reported when decided",
+        width=480,
+        height=200,
     )
     return {"sentence": sentence, "share": share, "chart": chart}
 
@@ -380,7 +384,7 @@ def response_curve(evidence: dict, *, current, proposed, currency: str) -> SafeS
     xs = [lo + (hi - lo) * k / n for k in range(n + 1)]
     ys = [value(x) for x in xs]
     top = max([*ys, v1 or 0.0]) * 1.1 or 1.0
-    width, height = 560, 220
+    width, height = 480, 220
     left, right, upper, lower = 78, 16, 34, 40
     plot_w, plot_h = width - left - right, height - upper - lower
 

@@ -522,7 +522,8 @@ class RecommendationAdmin(
                 ]
             },
         ),
-        ("Why", {"fields": ["reason", "evidence_chart_display"]}),
+        # The reason is read at the top of the page, with the evidence in words.
+        ("The numbers behind it", {"fields": ["evidence_chart_display"]}),
         ("Decision so far", {"fields": ["decided_by", "decided_at", "decision_note"]}),
         (
             "Execution",
