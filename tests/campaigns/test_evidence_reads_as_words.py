@@ -154,3 +154,24 @@ def test_the_curve_marks_the_current_and_proposed_budget():
     assert 'data-mark="now"' in svg and 'data-mark="proposed"' in svg
     assert "now: ₹5,000 → ₹15,000/day" in svg
     assert "proposed: ₹5,750 → ₹16,800/day" in svg
+
+
+def test_a_bid_change_says_how_sure_it_is_of_the_side_of_its_target():
+    words = confidence_sentence(
+        kind="bid",
+        confidence=Decimal("0.88"),
+        evidence={"log_ratio_sd": 0.12},
+        currency="INR",
+        target_words="at a ROAS below the campaign's own 3.10",
+    )
+    assert words == (
+        "Spectra is 88 % sure the ad group really is at a ROAS below the campaign's own 3.10, "
+        "given the week's day-to-day noise (± 13 %)."
+    )
+
+
+def test_an_audience_switch_says_why_it_has_no_confidence():
+    words = confidence_sentence(
+        kind="audience_suppress", confidence=None, evidence={}, currency="INR"
+    )
+    assert words.startswith("No confidence is given: an audience switch follows")
