@@ -37,11 +37,16 @@ class Kpi:
     denominator: str = ""
     unit: str = "number"  # "money", "percent", "ratio" or "number"
     higher_is_better: bool | None = True  # None: neither (spend)
+    short: str = ""  # a list column's header, where the label is long
+
+    @property
+    def header(self) -> str:
+        return self.short or self.label
 
 
 KPIS = (
     Kpi("spend", "spend", "spend", unit="money", higher_is_better=None),
-    Kpi("conversions", "conversions", "conversions"),
+    Kpi("conversions", "conversions", "conversions", short="conv."),
     Kpi("ctr", "CTR", "clicks", "impressions", unit="percent"),
     Kpi("cpc", "CPC", "spend", "clicks", unit="money", higher_is_better=False),
     Kpi("cpa", "CPA", "spend", "conversions", unit="money", higher_is_better=False),
@@ -103,13 +108,13 @@ def kpi_values(totals: Mapping[str, Decimal | int | None]) -> dict[str, float | 
     return values
 
 
-def write_kpi(kpi: Kpi, value, currency: str) -> str:
+def write_kpi(kpi: Kpi, value, currency: str, *, whole: bool = False) -> str:
     """A KPI as a person reads it: money in the account's format, CTR in percent, ROAS
-    as a multiple; '—' for no data."""
+    as a multiple; '—' for no data. `whole` drops zero paise (a list read at a glance)."""
     if value is None:
         return "—"
     if kpi.unit == "money":
-        return money(Decimal(str(value)).quantize(Decimal("0.01")), currency)
+        return money(Decimal(str(value)).quantize(Decimal("0.01")), currency, whole=whole)
     if kpi.unit == "percent":
         return f"{float(value) * 100:.2f} %"
     if kpi.unit == "ratio":

@@ -8,6 +8,7 @@ from campaigns.admin.audit import AuditTimelineMixin
 from campaigns.admin.base import DEFAULT_REASON, TenantScopedAdmin, reason_field
 from campaigns.admin.display import EXECUTION_MODE_COLOURS, badge
 from campaigns.admin.filters import organization_filter
+from campaigns.admin.system_changes import SystemChangesToggleMixin
 from campaigns.credentials import CREDENTIAL_KEYS, credential_names
 from campaigns.models import AdAccount, ExecutionMode, GuardrailPolicy, Platform
 from campaigns.services.accounts import (
@@ -102,7 +103,7 @@ AdAccountForm.base_fields.update(AdAccountForm.declared_fields)
 
 
 @admin.register(AdAccount)
-class AdAccountAdmin(AuditTimelineMixin, TenantScopedAdmin):
+class AdAccountAdmin(SystemChangesToggleMixin, AuditTimelineMixin, TenantScopedAdmin):
     audit_subject = "account"
     form = AdAccountForm
     list_display = [

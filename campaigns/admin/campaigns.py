@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from campaigns.admin.audit import AuditTimelineMixin
@@ -31,6 +32,7 @@ from campaigns.admin.kpi_columns import KPI_COLUMNS, KpiColumnsMixin, kpi_window
 from campaigns.admin.performance import campaign_performance
 from campaigns.admin.recommendations import describe_change
 from campaigns.admin.rollback import CampaignVersionsMixin
+from campaigns.admin.system_changes import SystemChangesToggleMixin
 from campaigns.admin.transitions import TransitionButtonsMixin, TransitionTaken
 from campaigns.models import AdGroup, Audience, BudgetPool, Campaign
 from campaigns.selectors import PENDING_LABELS, with_pending_status_change
@@ -84,6 +86,7 @@ class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(
+    SystemChangesToggleMixin,
     AuditTimelineMixin,
     CampaignVersionsMixin,
     TransitionButtonsMixin,
@@ -92,16 +95,16 @@ class CampaignAdmin(
 ):
     audit_subject = "campaign"
     form = CampaignLimitsForm
+    # Fits 1440 px beside the sidebar and the filters: the limits share one column, the
+    # account is its name (the platform on hover), spend to date is on the page.
     list_display = [
         "name",
-        "account",
+        "account_name",
         "status_display",
         "daily_budget_display",
         *KPI_COLUMNS,
-        "spend_to_date_display",
-        "max_daily_spend_display",
-        "total_spend_limit_display",
-        "is_pinned",
+        "limits_display",
+        "pinned",
     ]
     list_filter = [
         "status",
@@ -175,7 +178,7 @@ class CampaignAdmin(
 
     @admin.display(description="daily budget", ordering="daily_budget")
     def daily_budget_display(self, obj):
-        return money(obj.daily_budget, obj.account.currency)
+        return money(obj.daily_budget, obj.account.currency, whole=True)
 
     @admin.display(description="spend today", ordering="spend_today")
     def spend_today_display(self, obj):
@@ -185,13 +188,25 @@ class CampaignAdmin(
     def spend_to_date_display(self, obj):
         return money(obj.spend_to_date, obj.account.currency)
 
-    @admin.display(description="max daily spend", ordering="max_daily_spend")
-    def max_daily_spend_display(self, obj):
-        return money(obj.max_daily_spend, obj.account.currency)
+    @admin.display(description="account", ordering="account__name")
+    def account_name(self, obj):
+        return format_html('<span title="{}">{}</span>', obj.account, obj.account.name)
 
-    @admin.display(description="total limit", ordering="total_spend_limit")
-    def total_spend_limit_display(self, obj):
-        return money(obj.total_spend_limit, obj.account.currency)
+    @admin.display(description="pinned", boolean=True, ordering="is_pinned")
+    def pinned(self, obj):
+        return obj.is_pinned
+
+    @admin.display(description="limits", ordering="max_daily_spend")
+    def limits_display(self, obj):
+        currency = obj.account.currency
+        lines = [
+            (money(limit, currency, whole=True), per)
+            for limit, per in ((obj.max_daily_spend, "a day"), (obj.total_spend_limit, "in all"))
+            if limit is not None
+        ]
+        if not lines:
+            return "—"
+        return format_html_join(mark_safe("<br>"), '<span class="nowrap">{} {}</span>', lines)
 
     # --- pacing, performance, recent changes (the change page) ---------------
 
@@ -385,7 +400,9 @@ class CampaignAdmin(
 
 
 @admin.register(AdGroup)
-class AdGroupAdmin(KpiColumnsMixin, ReadOnlyAdminMixin, TenantScopedAdmin):
+class AdGroupAdmin(
+    SystemChangesToggleMixin, KpiColumnsMixin, ReadOnlyAdminMixin, TenantScopedAdmin
+):
     list_display = [
         "name",
         "campaign",

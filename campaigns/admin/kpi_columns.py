@@ -111,9 +111,10 @@ def with_kpis(queryset, *, link: str, account_path: str, days: int, now=None):
 
 
 def _column(kpi: Kpi):
-    @admin.display(description=kpi.label, ordering=NullsLast(f"kpi_{kpi.name}"))
+    @admin.display(description=kpi.header, ordering=NullsLast(f"kpi_{kpi.name}"))
     def column(self, obj):
-        return write_kpi(kpi, getattr(obj, f"kpi_{kpi.name}", None), self.kpi_currency(obj))
+        value = getattr(obj, f"kpi_{kpi.name}", None)
+        return write_kpi(kpi, value, self.kpi_currency(obj), whole=True)
 
     column.__name__ = f"kpi_{kpi.name}_display"
     return column

@@ -14,7 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from campaigns.admin.base import REFUSALS, refusal_message
+from campaigns.admin.system_changes import without_system_changes
 from campaigns.models import RecommendationStatus
+from campaigns.money import money
 from campaigns.services.errors import ServiceError
 from campaigns.services.rollback import campaign_rollback_to_version, recommendation_rollback
 
@@ -91,7 +93,13 @@ class CampaignVersionsMixin:
 
     def versions_view(self, request, object_id):
         campaign = _object_or_404(self, request, object_id)
-        versions = campaign.history.select_related("history_user").order_by("-history_date")[:100]
+        versions, toggle = without_system_changes(request, campaign.history.all())
+        versions = list(versions.select_related("history_user").order_by("-history_date")[:100])
+        currency = campaign.account.currency
+        for version in versions:
+            version.is_system_change = version.history_id in toggle["noise"]
+            version.daily_budget_text = money(version.daily_budget, currency)
+            version.max_daily_spend_text = money(version.max_daily_spend, currency)
         return TemplateResponse(
             request,
             "admin/campaigns/campaign/versions.html",
@@ -103,6 +111,7 @@ class CampaignVersionsMixin:
                 "versions": versions,
                 "time_zone": campaign.account.time_zone,  # one zone per account
                 "may_roll_back": request.user.has_perm(PERMISSION, campaign),
+                "system_changes": toggle | {"marked": True},
             },
         )
 

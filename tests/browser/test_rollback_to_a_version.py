@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Recommendation, RecommendationStatus, Source
+from campaigns.money import money
 from executors.pipeline import execute_recommendation
 from executors.tasks import execute_approved_task
 from tests.browser.pages import log_in, messages, row
@@ -26,7 +27,7 @@ def test_an_approver_rolls_a_campaign_back_to_a_version(page, sandbox, live_acco
     page.click("text=Versions and rollback")
     versions = page.locator("#content table tbody tr")
     expect(versions.first).to_contain_text(f"recommendation #{change.pk}")
-    expect(versions.first).to_contain_text(str(change.proposed_value))
+    expect(versions.first).to_contain_text(money(change.proposed_value, live_account.currency))
     oldest = versions.last
     oldest.locator("input[name=note]").fill("Back to the launch budget")
     oldest.get_by_role("button", name="Roll back to this version").click()
@@ -41,7 +42,7 @@ def test_an_approver_rolls_a_campaign_back_to_a_version(page, sandbox, live_acco
     assert platform_budget(sandbox, campaign.external_id) == launch.daily_budget
     page.reload()
     expect(versions.first).to_contain_text(f"recommendation #{rollback.pk}")
-    expect(versions.first).to_contain_text(str(launch.daily_budget))
+    expect(versions.first).to_contain_text(money(launch.daily_budget, live_account.currency))
     page.goto("/admin/campaigns/recommendation/")
     expect(row(page, rollback.pk)).to_contain_text("Executed")
     rollback.refresh_from_db()

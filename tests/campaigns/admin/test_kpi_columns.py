@@ -50,11 +50,11 @@ def test_the_campaign_list_shows_the_last_7_complete_days(client, alice):
     response = client.get(changelist_url("campaign"))
 
     assert _row(response, alice.campaign) == {
-        "kpi_spend_display": "₹7,000.00",
+        "kpi_spend_display": "₹7,000",
         "kpi_conversions_display": "35",
         "kpi_ctr_display": "5.00 %",
-        "kpi_cpc_display": "₹10.00",
-        "kpi_cpa_display": "₹200.00",
+        "kpi_cpc_display": "₹10",
+        "kpi_cpa_display": "₹200",
         "kpi_roas_display": "4.00×",
     }
     assert "the last 7 complete days" in response.content.decode()
@@ -70,7 +70,7 @@ def test_no_data_reads_as_a_dash_and_zero_clicks_divide_nothing(client, alice):
 
     assert set(_row(response, quiet).values()) == {"—"}
     assert _row(response, idle) == {
-        "kpi_spend_display": "₹0.00",
+        "kpi_spend_display": "₹0",
         "kpi_conversions_display": "0",
         "kpi_ctr_display": "—",
         "kpi_cpc_display": "—",
@@ -104,7 +104,7 @@ def test_a_longer_window_is_chosen_in_the_sidebar(client, alice):
 
     response = client.get(changelist_url("campaign") + "?kpi_days=28")
 
-    assert _row(response, alice.campaign)["kpi_spend_display"] == "₹1,500.00"
+    assert _row(response, alice.campaign)["kpi_spend_display"] == "₹1,500"
     assert "Last 28 complete days" in response.content.decode()
 
 
@@ -116,7 +116,7 @@ def test_a_bad_window_says_so_and_shows_the_default(client, alice):
     response = client.get(changelist_url("campaign") + "?kpi_days=9999999999999")
 
     assert response.status_code == 200
-    assert _row(response, alice.campaign)["kpi_spend_display"] == "₹1,000.00"
+    assert _row(response, alice.campaign)["kpi_spend_display"] == "₹1,000"
     assert any("not one of 7, 14, 28, 90 days" in m for m in messages_of(response))
 
 
@@ -132,8 +132,8 @@ def test_each_account_counts_its_own_complete_days_and_currency(client, alice):
 
     response = client.get(changelist_url("campaign"))
 
-    assert _row(response, japan)["kpi_spend_display"] == "JPY 3,000.00"
-    assert _row(response, alice.campaign)["kpi_spend_display"] == "₹1,000.00"
+    assert _row(response, japan)["kpi_spend_display"] == "JPY 3,000"
+    assert _row(response, alice.campaign)["kpi_spend_display"] == "₹1,000"
 
 
 def test_the_ad_group_list_shows_its_own_kpis(client, alice):
@@ -144,5 +144,5 @@ def test_the_ad_group_list_shows_its_own_kpis(client, alice):
 
     response = client.get(reverse("admin:campaigns_adgroup_changelist"))
 
-    assert _row(response, alice.ad_group)["kpi_cpc_display"] == "₹20.00"
-    assert _row(response, other)["kpi_cpc_display"] == "₹10.00"
+    assert _row(response, alice.ad_group)["kpi_cpc_display"] == "₹20"
+    assert _row(response, other)["kpi_cpc_display"] == "₹10"
