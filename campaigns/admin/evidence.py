@@ -355,7 +355,12 @@ def lag_summary(evidence: dict, *, currency: str, days: int = WEEK) -> dict | No
         width=480,
         height=200,
     )
-    return {"sentence": sentence, "share": share, "chart": chart}
+    return {
+        "sentence": sentence,
+        "share": share,
+        "share_pct": f"{share * 100:.0f} %",
+        "chart": chart,
+    }
 
 
 def response_curve(evidence: dict, *, current, proposed, currency: str) -> SafeString | None:

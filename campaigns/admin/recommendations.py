@@ -58,7 +58,7 @@ from campaigns.admin.display import (
     status_badge,
     value_change,
 )
-from campaigns.admin.evidence import Day, evidence_context
+from campaigns.admin.evidence import Day, evidence_context, percent_sure
 from campaigns.admin.filters import account_filter
 from campaigns.admin.rollback import RecommendationRollbackMixin
 from campaigns.admin.saved_filters import SavedFiltersMixin
@@ -710,7 +710,8 @@ class RecommendationAdmin(
             return format_html(
                 '<span title="its least sure leg">{} %</span>', f"{lowest * 100:.0f}"
             )
-        return "—" if obj.confidence is None else f"{obj.confidence * 100:.0f} %"
+        # "over 99 %" rather than a rounded "100 %", which no estimate earns.
+        return "—" if obj.confidence is None else percent_sure(float(obj.confidence))
 
     @admin.display(description="expected impact / day")
     def expected_impact_display(self, obj):
@@ -819,6 +820,10 @@ class RecommendationAdmin(
             context["execution_warnings"] = execution_warnings(obj, request.user)
             context["account_time_zone"] = obj.account.time_zone
             context["change_words"] = describe_change(obj)
+            if obj.change_set_id is not None:
+                context["change_set_url"] = reverse(
+                    f"{self.admin_site.name}:campaigns_changeset_change", args=[obj.change_set_id]
+                )
         response = super().render_change_form(request, context, add, change, form_url, obj)
         buttons = getattr(response, "context_data", {}).get("transitions") or []
         if any(button.name == "approve" and not button.held for button in buttons):
