@@ -14,3 +14,8 @@ def account_today(account, now: datetime | None = None) -> date:
     """'Today' where the account's budgets reset (its platform time zone)."""
     now = now or timezone.now()
     return now.astimezone(zoneinfo.ZoneInfo(account.time_zone)).date()
+
+
+def account_time(account, moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """`moment` as the account's clock shows it (the zone its pages speak)."""
+    return moment.astimezone(zoneinfo.ZoneInfo(account.time_zone)).strftime(fmt)

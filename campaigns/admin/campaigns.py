@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from campaigns.account_time import account_time
 from campaigns.admin.audit import AuditTimelineMixin
 from campaigns.admin.base import (
     DEFAULT_REASON,
@@ -71,7 +72,7 @@ class CampaignLimitsForm(forms.ModelForm):
 
 class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
     model = AdGroup
-    fields = ["name", "external_id", "status", "bid_display", "quality_score", "updated_at"]
+    fields = ["name", "external_id", "status", "bid_display", "quality_score", "updated"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -79,6 +80,11 @@ class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
     @admin.display(description="bid")
     def bid_display(self, obj):
         return money(obj.bid, obj.campaign.account.currency)
+
+    @admin.display(description="updated")
+    def updated(self, obj):
+        account = obj.campaign.account
+        return f"{account_time(account, obj.updated_at)} ({account.time_zone})"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("campaign__account")
@@ -260,7 +266,7 @@ class CampaignAdmin(
                 (
                     reverse("admin:campaigns_recommendation_change", args=[rec.pk]),
                     rec.pk,
-                    rec.created_at.strftime("%Y-%m-%d %H:%M"),
+                    account_time(obj.account, rec.created_at),
                     describe_change(rec),
                     status_badge(rec, RECOMMENDATION_STATUS_COLOURS),
                     Truncator(rec.reason).chars(80),
@@ -271,9 +277,10 @@ class CampaignAdmin(
         if not recs:
             return "None yet."
         return format_html(
-            '<table id="campaign-recommendations"><thead><tr><th></th><th>created (UTC)</th>'
+            '<table id="campaign-recommendations"><thead><tr><th></th><th>created ({})</th>'
             "<th>change</th><th>status</th><th>reason</th></tr></thead><tbody>{}</tbody></table>"
             '<p><a href="{}">All recommendations of this campaign</a></p>',
+            obj.account.time_zone,
             rows,
             all_url,
         )
@@ -296,7 +303,7 @@ class CampaignAdmin(
             (
                 (
                     reverse("admin:executors_executionlog_change", args=[log.pk]),
-                    log.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    account_time(obj.account, log.created_at, "%Y-%m-%d %H:%M:%S"),
                     log.action,
                     reverse("admin:campaigns_recommendation_change", args=[log.recommendation_id]),
                     log.recommendation_id,
@@ -308,9 +315,10 @@ class CampaignAdmin(
             ),
         )
         return format_html(
-            '<table id="campaign-executions"><thead><tr><th>when (UTC)</th><th>action</th>'
+            '<table id="campaign-executions"><thead><tr><th>when ({})</th><th>action</th>'
             "<th>change</th><th>outcome</th><th>mode</th><th>platform answer</th></tr>"
             "</thead><tbody>{}</tbody></table>",
+            obj.account.time_zone,
             rows,
         )
 
@@ -373,7 +381,8 @@ class CampaignAdmin(
         change = campaign_pending_status_change(obj)
         held = (
             f"Asked for by {change.decided_by or 'Spectra'} at "
-            f"{change.decided_at or change.created_at:%Y-%m-%d %H:%M} UTC. "
+            f"{account_time(obj.account, change.decided_at or change.created_at)} "
+            f"({obj.account.time_zone}). "
             f"{status_change_message(change)}"
         )
         return [

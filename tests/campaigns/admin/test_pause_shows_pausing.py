@@ -76,7 +76,7 @@ def test_while_a_pause_is_on_its_way_the_page_offers_no_pause_button_and_says_wh
     assert not PAUSE_BUTTON.search(page)
     held = _held_button(page, "pause")
     assert held.startswith("Pausing… | Asked for by alice-analyst at ")
-    assert "UTC. Pausing…: the pause of " in held
+    assert "(Asia/Kolkata). Pausing…: the pause of " in held  # the account's clock
     assert held.endswith("once the platform confirms.")
     assert 'value="archive"' in page  # the other transitions stay
 

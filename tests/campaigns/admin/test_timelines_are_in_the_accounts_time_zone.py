@@ -1,5 +1,5 @@
-"""The audit timeline and the versions page speak the account's time zone, as the
-dashboard does — not UTC beside a dashboard in Asia/Kolkata."""
+"""The audit timeline, the versions page and the campaign page speak the account's time
+zone, as the dashboard does — not UTC beside a dashboard in Asia/Kolkata."""
 
 from zoneinfo import ZoneInfo
 
@@ -40,3 +40,15 @@ def test_the_audit_timeline_shows_the_accounts_zone(kolkata):
     )
 
     assert "When (Asia/Kolkata)" in html
+
+
+def test_the_campaign_pages_recent_changes_show_the_accounts_zone(kolkata):
+    rec = kolkata.recommendation
+    local = rec.created_at.astimezone(ZoneInfo("Asia/Kolkata"))
+
+    html = _page(
+        kolkata.viewer, reverse("admin:campaigns_campaign_change", args=[kolkata.campaign.pk])
+    )
+
+    assert "created (Asia/Kolkata)" in html and "(UTC)" not in html
+    assert f"<td>{local:%Y-%m-%d %H:%M}</td>" in html
