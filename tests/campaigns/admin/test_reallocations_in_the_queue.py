@@ -202,3 +202,16 @@ def test_the_grouped_queue_costs_the_same_queries_for_one_small_set_or_five_larg
     # The list's own (test_changelist_query_counts: 9 with the saved views), and one for
     # the legs of every set on the page.
     assert with_one <= 10
+
+
+def test_a_legs_campaign_name_is_shown_as_text_never_as_markup(client, alice):
+    change_set = make_change_set(alice)
+    leg = change_set.legs.order_by("pk")[1]
+    leg.campaign.name = '<img src=x onerror="alert(1)">'
+    leg.campaign.save(update_fields=["name"])
+    client.force_login(alice.viewer)
+
+    content = client.get(QUEUE).content.decode()
+
+    assert '<img src=x onerror="alert(1)">' not in content
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in content
