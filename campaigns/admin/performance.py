@@ -148,25 +148,51 @@ def daily_totals(campaign: Campaign, ranges: list[DateRange]) -> dict[date, dict
     return {row["date"]: row for row in rows}
 
 
-def budget_by_day(campaign: Campaign, days: list[date], zone: ZoneInfo) -> list[Decimal | None]:
-    """The daily budget in force at the end of each day (account time), from the
-    campaign's versions; None before the first version Spectra knows of."""
+@dataclass(frozen=True)
+class BudgetLine:
+    """The daily budget in force at the end of each day (account time). `known[i]` is
+    False for the days before the first version Spectra has, where the budget is the one
+    it first saw (a campaign synced in with weeks of history behind it)."""
+
+    values: list[Decimal | None]
+    known: list[bool]
+    first_seen: datetime | None = None
+
+
+def budget_by_day(campaign: Campaign, days: list[date], zone: ZoneInfo) -> BudgetLine:
+    """The campaign's daily budget over `days`, from its versions."""
     if not days:
-        return []
+        return BudgetLine([], [])
     start = datetime.combine(days[0], time.min, zone)
     end = datetime.combine(days[-1] + timedelta(days=1), time.min, zone)
     # One query, newest first, read only as far back as the version in force at `start`.
     changes = []
-    versions = campaign.history.filter(history_date__lt=end).order_by("-history_date", "-pk")
-    for when, budget in versions.values_list("history_date", "daily_budget").iterator(100):
+    versions = campaign.history.order_by("-history_date", "-pk")
+    for when, budget in (
+        versions.filter(history_date__lt=end).values_list("history_date", "daily_budget")
+    ).iterator(100):
         changes.append((when, budget))
         if when < start:
             break
     changes.reverse()
-    before = None
     if changes and changes[0][0] < start:
-        before = changes.pop(0)[1]
-    budgets, current, n = [], before, 0
+        return BudgetLine(_walk(changes, days, zone), [True] * len(days))
+    # Spectra first saw the campaign inside the range, or after it: before that, the
+    # budget it first saw, marked as such.
+    first = (
+        changes[0]
+        if changes
+        else versions.reverse().values_list("history_date", "daily_budget").first()
+    )
+    if first is None:
+        return BudgetLine([None] * len(days), [False] * len(days))
+    values = _walk([(start, first[1]), *changes], days, zone)
+    known = [datetime.combine(d + timedelta(days=1), time.min, zone) > first[0] for d in days]
+    return BudgetLine(values, known, first_seen=first[0])
+
+
+def _walk(changes, days: list[date], zone: ZoneInfo) -> list[Decimal | None]:
+    budgets, current, n = [], None, 0
     for day in days:
         day_end = datetime.combine(day + timedelta(days=1), time.min, zone)
         while n < len(changes) and changes[n][0] < day_end:
@@ -258,15 +284,7 @@ def campaign_performance(campaign: Campaign, params, *, now=None) -> dict:
         conversion_lines.append(
             _compared("conversions", compared_name, series("conversions", then_days), then_days)
         )
-    if any(b is not None for b in budgets):
-        spend_lines.append(
-            Series(
-                "daily budget",
-                [None if b is None else float(b) for b in budgets],
-                colour=BUDGET_COLOUR,
-                step=True,
-            )
-        )
+    spend_lines += _budget_series(budgets, zone)
     # The changelist's filters ride along, so "back to the list" still finds them.
     keep = [(name, params[name]) for name in ("_changelist_filters",) if params.get(name)]
     preset_links = [
@@ -314,6 +332,33 @@ def campaign_performance(campaign: Campaign, params, *, now=None) -> dict:
             height=170,
         ),
     }
+
+
+def _budget_series(budgets: BudgetLine, zone: ZoneInfo) -> list[Series]:
+    """The budget as a step line: solid where its versions say it, dashed (and named so)
+    over the days before Spectra first saw the campaign."""
+
+    def part(keep: bool) -> list[float | None]:
+        return [
+            None if v is None or known != keep else float(v)
+            for v, known in zip(budgets.values, budgets.known, strict=True)
+        ]
+
+    lines = []
+    if any(budgets.known):
+        lines.append(Series("daily budget", part(True), colour=BUDGET_COLOUR, step=True))
+    if budgets.first_seen is not None and not all(budgets.known):
+        seen = budgets.first_seen.astimezone(zone)
+        lines.append(
+            Series(
+                f"daily budget as first synced ({_day(seen.date())})",
+                part(False),
+                colour=BUDGET_COLOUR,
+                step=True,
+                dashed=True,
+            )
+        )
+    return lines
 
 
 def _count(v: float) -> str:

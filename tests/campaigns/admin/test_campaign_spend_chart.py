@@ -2,8 +2,10 @@
 step), the days still gathering conversions shaded and named, money on the y axis."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from campaigns.account_time import account_today
+from campaigns.models import Campaign
 from optimizer.models import OptimizationRun
 from tests.campaigns.admin.conftest import change_url
 from tests.campaigns.performance_data import with_history
@@ -66,3 +68,18 @@ def test_without_an_optimisation_run_the_policys_lag_window_is_shaded(client, al
     young = f"{_day(today - timedelta(days=7))}: conversions still arriving (share not measured"
     assert young in chart
     assert f"{_day(today - timedelta(days=8))}: conversions still arriving" not in chart
+
+
+def test_before_spectra_first_saw_the_campaign_the_budget_is_the_one_first_synced(client, alice):
+    # Synced in today with weeks of metrics behind it, as the demo's campaigns are.
+    campaign = with_history(alice, budget_change_days_ago=10)
+    Campaign.history.filter(id=campaign.pk).exclude(daily_budget=Decimal("6500")).delete()
+    today = account_today(campaign.account)
+    seen = today - timedelta(days=10)
+
+    chart = _charts(client, alice.viewer, campaign, "?days=14")
+
+    first_synced = f"daily budget as first synced ({_day(seen)})"
+    assert f"{first_synced} {_day(today - timedelta(days=11))}: ₹6,500" in chart
+    assert f"daily budget {_day(today - timedelta(days=10))}: ₹6,500" in chart
+    assert f"daily budget {_day(today - timedelta(days=11))}" not in chart
