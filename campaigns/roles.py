@@ -25,11 +25,13 @@ _MODELS = [
 ]
 _OPTIMIZER_MODELS = ["optimizationrun", "seasonalevent"]
 _EXECUTOR_MODELS = ["executionlog", "circuitbreaker", "apiquotausage"]
+_CREATIVE_MODELS = ["aiprovider", "aisettings", "brandrules", "aicall"]
 
 VIEWER = frozenset(
     [f"campaigns.view_{m}" for m in _MODELS]
     + [f"optimizer.view_{m}" for m in _OPTIMIZER_MODELS]
     + [f"executors.view_{m}" for m in _EXECUTOR_MODELS]
+    + [f"creative.view_{m}" for m in _CREATIVE_MODELS]
     + ["spectra.view_accountcycle", "spectra.view_cyclerun"]
 )
 ANALYST = VIEWER | {
@@ -64,6 +66,12 @@ ADMIN = APPROVER | {
     "campaigns.add_budgetpool",
     "campaigns.change_budgetpool",
     "spectra.change_accountcycle",
+    "creative.add_aiprovider",
+    "creative.change_aiprovider",
+    "creative.add_aisettings",
+    "creative.change_aisettings",
+    "creative.add_brandrules",
+    "creative.change_brandrules",
 }
 
 PERMISSIONS_BY_ROLE: dict[str, frozenset[str]] = {

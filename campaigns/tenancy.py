@@ -31,6 +31,11 @@ ORG_PATH = {
     "ratelimitwindow": "account__organization_id",
     "accountcycle": "account__organization_id",
     "cyclerun": "account__organization_id",
+    # The AI layer (creative/)
+    "aiprovider": "organization_id",
+    "aisettings": "organization_id",
+    "brandrules": "organization_id",
+    "aicall": "organization_id",
 }
 
 

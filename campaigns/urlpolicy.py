@@ -57,6 +57,7 @@ class Purpose(StrEnum):
     GOOGLE_ADS_API = "google_ads_api"
     TOKEN = "token"  # OAuth token endpoints (Adobe IMS, Google OAuth)
     WEBHOOK = "webhook"
+    LLM_API = "llm_api"  # OpenAI-compatible model providers (creative.llm)
 
 
 # The real hosts. `*.example.com` means any subdomain of example.com (not itself).
@@ -72,6 +73,12 @@ DEFAULT_HOSTS: dict[Purpose, tuple[str, ...]] = {
         "chat.googleapis.com",  # Google Chat
         "discord.com",
     ),
+    Purpose.LLM_API: (
+        "api.openai.com",
+        "generativelanguage.googleapis.com",  # Gemini's OpenAI-compatible endpoint
+        "*.openai.azure.com",
+        "api.anthropic.com",
+    ),
 }
 # Which setting adds hosts to which purpose, and how a refusal names the purpose.
 EXTRA_HOSTS_SETTING = {
@@ -79,12 +86,14 @@ EXTRA_HOSTS_SETTING = {
     Purpose.GOOGLE_ADS_API: "SPECTRA_PLATFORM_HOSTS",
     Purpose.TOKEN: "SPECTRA_PLATFORM_HOSTS",
     Purpose.WEBHOOK: "SPECTRA_WEBHOOK_HOSTS",
+    Purpose.LLM_API: "SPECTRA_LLM_HOSTS",  # a self-hosted vLLM, Ollama or llama.cpp
 }
 PURPOSE_NAMES = {
     Purpose.ADOBE_API: "Adobe's API",
     Purpose.GOOGLE_ADS_API: "the Google Ads API",
     Purpose.TOKEN: "token endpoints",
     Purpose.WEBHOOK: "webhooks",
+    Purpose.LLM_API: "model providers",
 }
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -335,6 +344,11 @@ def validate_outbound_url(url: str, *purposes: Purpose) -> None:
 def validate_platform_api_url(url: str) -> None:
     """An ad account's API root: one of the platforms' (its own is checked on connection)."""
     validate_outbound_url(url, Purpose.ADOBE_API, Purpose.GOOGLE_ADS_API)
+
+
+def validate_llm_api_url(url: str) -> None:
+    """A model provider's API root (OpenAI-compatible)."""
+    validate_outbound_url(url, Purpose.LLM_API)
 
 
 def validate_webhook_url(url: str) -> None:

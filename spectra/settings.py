@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "campaigns",
     "optimizer",
     "executors",
+    "creative",
     "spectra",
     "api",
 ]
@@ -287,11 +288,28 @@ PLATFORM_DAILY_OPERATIONS = {
     "adobe": env_int("ADOBE_DAILY_OPERATIONS", 100_000, minimum=0),
 }
 
+# --- The AI layer (creative/) ----------------------------------------------------
+# The provider an organization without one of its own uses: any OpenAI-compatible
+# API root, model and key. Empty: the embedded sandbox model (SANDBOX_LLM_URL).
+SPECTRA_LLM_BASE_URL = env_str("SPECTRA_LLM_BASE_URL", "")
+SPECTRA_LLM_API_KEY = env_str("SPECTRA_LLM_API_KEY", "")
+SPECTRA_LLM_MODEL = env_str("SPECTRA_LLM_MODEL", "sandbox-writer")
+SPECTRA_LLM_IMAGE_MODEL = env_str("SPECTRA_LLM_IMAGE_MODEL", "sandbox-image")
+SANDBOX_LLM_URL = env_str("SANDBOX_LLM_URL", "http://127.0.0.1:8766/v1")
+# Requests a minute to the environment's provider, across every worker.
+SPECTRA_LLM_REQUESTS_PER_MINUTE = env_int("SPECTRA_LLM_REQUESTS_PER_MINUTE", 300, minimum=1)
+# The provider's breaker opens after this many consecutive retryable failures.
+LLM_BREAKER_FAILURES = env_int("LLM_BREAKER_FAILURES", 5, minimum=1)
+LLM_BREAKER_OPEN_SECONDS = env_int("LLM_BREAKER_OPEN_SECONDS", 60, minimum=1)
+# The longest a Retry-After may hold a call before it gives up and says so.
+LLM_MAX_RETRY_AFTER_S = env_int("LLM_MAX_RETRY_AFTER_S", 30, minimum=0)
+
 # --- Outbound URLs (campaigns/urlpolicy.py) -----------------------------------
 # Every URL Spectra calls (platform APIs, token endpoints, webhooks) must be on
 # an allow-list: the platforms' and chat tools' real hosts, plus these extras.
 SPECTRA_PLATFORM_HOSTS = env_hosts("SPECTRA_PLATFORM_HOSTS")
 SPECTRA_WEBHOOK_HOSTS = env_hosts("SPECTRA_WEBHOOK_HOSTS")
+SPECTRA_LLM_HOSTS = env_hosts("SPECTRA_LLM_HOSTS")
 # Loopback is where the sandbox (demo, tests, rehearsals) lives; in production it
 # is more often an admin port of something that trusts its own machine.
 SPECTRA_ALLOW_LOOPBACK_URLS = env_bool("SPECTRA_ALLOW_LOOPBACK_URLS", default=not PRODUCTION)
@@ -339,7 +357,12 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The openai SDK's HTTP client logs every request at INFO; AICall rows say more.
+        "httpx2": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 SENTRY_DSN = env_str("SENTRY_DSN")

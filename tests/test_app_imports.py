@@ -1,5 +1,7 @@
 """The optimiser and the executor import `campaigns`, never each other nor `spectra`:
-their hand-off is state, and shared helpers (account time, redaction) live in campaigns."""
+their hand-off is state, and shared helpers (account time, redaction) live in campaigns.
+The AI layer (`creative`) imports `campaigns` and `sandbox` only; no app but the shell
+imports it; the sandboxes import no app at all (they stand in for the outside world)."""
 
 import ast
 from pathlib import Path
@@ -7,7 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = {"optimizer": {"executors", "spectra"}, "executors": {"optimizer", "spectra"}}
+APPS = {"campaigns", "optimizer", "executors", "creative", "spectra", "api"}
+FORBIDDEN = {
+    "optimizer": {"executors", "spectra", "creative"},
+    "executors": {"optimizer", "spectra", "creative"},
+    "campaigns": {"optimizer", "executors", "spectra", "creative", "api"},
+    "creative": {"optimizer", "executors", "spectra", "api"},
+    "sandbox": APPS | {"django"},
+}
 
 
 def _imported_apps(path: Path) -> set[str]:

@@ -16,6 +16,7 @@ class AlertKind(models.TextChoices):
     EXECUTION_FAILED = "execution_failed", "Execution failed"
     SYNC_FAILED = "sync_failed", "Sync failed"
     CYCLE_FAILED = "cycle_failed", "Daily cycle failed"
+    AI_BUDGET = "ai_budget", "AI budget spent"
 
 
 class Severity(models.TextChoices):

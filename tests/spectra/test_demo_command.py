@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from campaigns.models import AdGroup, Audience, Campaign, DailyMetric, Membership, Role
 from campaigns.services.notifications import alert_recipients
+from creative.models import ModelPrice, PromptVersion
 from executors.clients.adobe import forget_cached_tokens
 from executors.sandbox.server import SandboxServer
 from spectra.demo import DEMO_PASSWORD, DEMO_TIME_ZONE
@@ -35,6 +36,13 @@ def test_the_demo_syncs_a_realistic_account_and_prints_how_to_log_in(db, capsys)
             user = authenticate(username=f"demo-{role}", password=DEMO_PASSWORD)
             assert user is not None and user.is_staff
             assert Membership.objects.get(user=user).role == role
+        # The AI layer's prompts and prices are in place for the first launch.
+        assert set(PromptVersion.objects.values_list("name", flat=True)) >= {
+            "ad-copy",
+            "strategy",
+            "safety-judge",
+        }
+        assert ModelPrice.objects.filter(model="sandbox-writer").exists()
         # Alert e-mail reaches the demo's people, not nobody.
         org = Membership.objects.get(user__username="demo-admin").organization
         assert alert_recipients(org.pk)

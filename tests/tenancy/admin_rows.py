@@ -37,6 +37,12 @@ def _spectra_model(name):
     return apps.get_model("spectra", name)
 
 
+def _creative(name):
+    from django.apps import apps
+
+    return apps.get_model("creative", name)
+
+
 def _token(user, name):
     return token_create(user=user, name=name, actor=user)[0]
 
@@ -127,6 +133,27 @@ BUILDERS = {
     "spectra.CycleRun": lambda t: _spectra_model("CycleRun").objects.create(
         account=t.account, step=f"{_name(t)}"[:24]
     ),
+    # The AI layer.
+    "creative.AIProvider": lambda t: _creative("AIProvider").objects.create(
+        organization=t.org,
+        name=f"{_name(t)} provider",
+        base_url="https://api.openai.com/v1",
+        chat_model="gpt-4.1-mini",
+    ),
+    "creative.AISettings": lambda t: _creative("AISettings").objects.get_or_create(
+        organization=t.org
+    )[0],
+    "creative.BrandRules": lambda t: _creative("BrandRules").objects.get_or_create(
+        organization=t.org, defaults={"tone": f"{_name(t)} tone"}
+    )[0],
+    "creative.AICall": lambda t: _creative("AICall").objects.create(
+        organization=t.org,
+        campaign=t.campaign,
+        purpose="copy",
+        provider_name=f"{_name(t)} provider",
+        model="gpt-4.1-mini",
+        outcome="ok",
+    ),
     # The admin's own: people see only their own tokens, and bob attacks as his admin.
     "api.ApiToken": lambda t: _token(t.admin, f"{_name(t)} token"),
 }
@@ -141,4 +168,4 @@ OPERATORS_ONLY = {
     "django_q.OrmQ",
 }
 # Global, not tenant data: covered by its own tests (the kill-switch page).
-GLOBAL = {"campaigns.ExecutionSwitch"}
+GLOBAL = {"campaigns.ExecutionSwitch", "creative.ModelPrice", "creative.PromptVersion"}

@@ -17,9 +17,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from creative.defaults import install_defaults
 from spectra.demo import DEMO_TIME_ZONE, demo_seed, demo_sync
 
 SANDBOX_PORT = 8765
+LLM_SANDBOX_PORT = 8766  # settings.SANDBOX_LLM_URL's default
 HISTORY_DAYS = 35
 
 
@@ -60,6 +62,7 @@ class Command(BaseCommand):
             if not sandbox_url:
                 sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}/"
                 children.append(self._start_sandbox(manage))
+            install_defaults()  # Spectra's prompts and model prices, once
             self.stdout.write("Seeding the demo organization and syncing 35 days…")
             for account in demo_seed(sandbox_url=sandbox_url):
                 started = time.monotonic()
@@ -68,6 +71,8 @@ class Command(BaseCommand):
             self._print_logins(summary, opts["port"])
             if opts["no_serve"]:
                 return
+            if not settings.SPECTRA_LLM_BASE_URL:
+                children.append(self._start_llm_sandbox(manage))
             subprocess.run([*manage, "install_schedules"], check=False)
             children.append(subprocess.Popen([*manage, "qcluster"]))
             children.append(
@@ -112,6 +117,18 @@ class Command(BaseCommand):
         if not _wait_for_port(SANDBOX_PORT):
             child.kill()
             raise CommandError("The sandbox platform did not start within 60 s.")
+        return child
+
+    def _start_llm_sandbox(self, manage) -> subprocess.Popen:
+        """The embedded model the AI layer calls when no provider is configured."""
+        if _wait_for_port(LLM_SANDBOX_PORT, seconds=0.2):
+            raise CommandError(f"Port {LLM_SANDBOX_PORT} is taken: is another demo running?")
+        child = subprocess.Popen(
+            [*manage, "llm_sandbox", "--port", str(LLM_SANDBOX_PORT), "--seed", "42"]
+        )
+        if not _wait_for_port(LLM_SANDBOX_PORT):
+            child.kill()
+            raise CommandError("The sandbox model did not start within 60 s.")
         return child
 
     def _print_summary(self, s, seconds: float) -> None:

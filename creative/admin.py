@@ -1,0 +1,265 @@
+"""The AI layer in the console: providers (write-only keys), budgets, brand rules, the
+metered calls, prices and prompt versions (with a diff of any two)."""
+
+import difflib
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+
+from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
+from campaigns.admin.filters import organization_filter
+from creative.models import (
+    AICall,
+    AIProvider,
+    AISettings,
+    BrandRules,
+    ModelPrice,
+    PromptStatus,
+    PromptVersion,
+)
+from creative.services.prompts import PromptError, prompt_publish, prompt_retire
+from creative.services.providers import provider_save
+from creative.services.settings import ai_settings_save, brand_rules_save
+
+
+class AIProviderForm(forms.ModelForm):
+    api_key = forms.CharField(
+        label="API key",
+        required=False,
+        help_text="Write-only. Blank keeps the stored key; a new base URL clears it.",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    base_url = forms.URLField(assume_scheme="https", max_length=300)
+
+    class Meta:
+        model = AIProvider
+        fields = [
+            "organization",
+            "name",
+            "base_url",
+            "chat_model",
+            "image_model",
+            "supports_json_schema",
+            "timeout_seconds",
+            "max_attempts",
+            "requests_per_minute",
+            "context_tokens",
+            "is_default",
+        ]
+
+
+@admin.register(AIProvider)
+class AIProviderAdmin(TenantScopedAdmin):
+    form = AIProviderForm
+    list_display = ["name", "organization", "base_url", "chat_model", "key_display", "is_default"]
+    list_filter = [organization_filter()]
+    list_select_related = ["organization"]
+
+    @admin.display(description="key")
+    def key_display(self, obj):
+        return "set" if obj.has_key else "not set"
+
+    def save_changes(self, request, obj, form, change):
+        self.save_with_service(
+            request,
+            provider_save,
+            provider=obj,
+            actor=request.user,
+            api_key=form.cleaned_data.get("api_key") or None,
+        )
+
+
+@admin.register(AISettings)
+class AISettingsAdmin(TenantScopedAdmin):
+    list_display = ["organization", "monthly_budget"]
+    list_select_related = ["organization"]
+
+    def save_changes(self, request, obj, form, change):
+        self.save_with_service(request, ai_settings_save, settings_row=obj, actor=request.user)
+
+
+@admin.register(BrandRules)
+class BrandRulesAdmin(TenantScopedAdmin):
+    list_display = ["organization"]
+    list_select_related = ["organization"]
+
+    def save_changes(self, request, obj, form, change):
+        self.save_with_service(request, brand_rules_save, rules=obj, actor=request.user)
+
+
+@admin.register(AICall)
+class AICallAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
+    list_display = [
+        "created_at",
+        "organization",
+        "campaign",
+        "purpose",
+        "model",
+        "prompt_version",
+        "attempt",
+        "input_tokens",
+        "output_tokens",
+        "images",
+        "latency_ms",
+        "outcome",
+        "cost_display",
+    ]
+    list_filter = [
+        "purpose",
+        "outcome",
+        organization_filter(),
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    list_select_related = ["organization", "campaign", "prompt_version"]
+    show_full_result_count = False
+
+    @admin.display(description="cost (USD)", ordering="cost")
+    def cost_display(self, obj):
+        return f"${obj.cost:.6f}"
+
+
+class OperatorsEditAdmin(admin.ModelAdmin):
+    """Spectra's own tables (prices, prompts): staff read them, operators change them."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # AI calls and history point at them
+
+
+@admin.register(ModelPrice)
+class ModelPriceAdmin(OperatorsEditAdmin):
+    list_display = [
+        "model",
+        "input_per_million",
+        "output_per_million",
+        "per_image",
+        "effective_from",
+        "source",
+    ]
+    search_fields = ["model"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A price calls were billed at is kept as it was: a new price is a new row.
+        return ["model", "effective_from"] if obj is not None else []
+
+
+@admin.register(PromptVersion)
+class PromptVersionAdmin(OperatorsEditAdmin):
+    list_display = [
+        "name",
+        "version",
+        "status",
+        "traffic_share",
+        "schema",
+        "published_at",
+        "diff_link",
+    ]
+    list_filter = ["name", "status"]
+    actions = ["publish_selected", "retire_selected"]
+    readonly_fields = [
+        "version",
+        "variables",
+        "status",
+        "published_by",
+        "published_at",
+        "created_by",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        # Published or retired: frozen. Generations point at the exact words they used.
+        if obj is not None and obj.status != PromptStatus.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description="diff")
+    def diff_link(self, obj):
+        earlier = (
+            PromptVersion.objects.filter(name=obj.name, version__lt=obj.version)
+            .order_by("-version")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if earlier is None:
+            return "—"
+        return format_html(
+            '<a href="{}/diff/?against={}">against v{}</a>', obj.pk, earlier, obj.version - 1
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/diff/",
+                self.admin_site.admin_view(self.diff_view),
+                name="creative_promptversion_diff",
+            ),
+            *super().get_urls(),
+        ]
+
+    def diff_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(PromptVersion, pk=pk)
+        against = (
+            get_object_or_404(PromptVersion, pk=request.GET.get("against") or 0, name=version.name)
+            if str(request.GET.get("against", "")).isdigit()
+            else None
+        )
+        if against is None:
+            self.message_user(
+                request, "Choose a version to compare with (?against=<id>).", messages.ERROR
+            )
+            lines = []
+        else:
+            lines = []
+            for part in ("system", "template"):
+                lines += list(
+                    difflib.unified_diff(
+                        getattr(against, part).splitlines(),
+                        getattr(version, part).splitlines(),
+                        fromfile=f"{against} {part}",
+                        tofile=f"{version} {part}",
+                        lineterm="",
+                    )
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{version} against {against}" if against else str(version),
+            "opts": self.opts,
+            "lines": [(line[:1], line) for line in lines],
+        }
+        return TemplateResponse(request, "admin/creative/promptversion/diff.html", context)
+
+    @admin.action(description="Publish selected drafts (all live traffic)")
+    def publish_selected(self, request, queryset):
+        for version in queryset:
+            try:
+                prompt_publish(version=version, actor=request.user)
+            except PromptError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Published {version}.", messages.SUCCESS)
+
+    @admin.action(description="Retire selected versions")
+    def retire_selected(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        for version in queryset:
+            prompt_retire(version=version, actor=request.user)
+        self.message_user(request, f"Retired {queryset.count()} version(s).", messages.SUCCESS)

@@ -1,0 +1,1 @@
+"""Talking to OpenAI-compatible model providers: endpoints, health, one retrying call."""

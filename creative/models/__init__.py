@@ -1,0 +1,19 @@
+from creative.models.brand import BrandRules
+from creative.models.calls import AICall, AISpend, CallOutcome, Purpose
+from creative.models.prices import ModelPrice
+from creative.models.prompts import PromptStatus, PromptVersion
+from creative.models.providers import AIProvider, AISettings, ProviderHealth
+
+__all__ = [
+    "AICall",
+    "AIProvider",
+    "AISettings",
+    "AISpend",
+    "BrandRules",
+    "CallOutcome",
+    "ModelPrice",
+    "PromptStatus",
+    "PromptVersion",
+    "ProviderHealth",
+    "Purpose",
+]
