@@ -586,10 +586,13 @@ class RecommendationAdmin(
     @admin.display(description="kind", ordering="kind")
     def kind_short(self, obj):
         if self._set_shown(obj) is not None:
-            # "set #N" in the narrow kind column; the next column counts its campaigns.
+            # "set #N" in the narrow kind column, linked to the set's page (the row's id
+            # is its first leg's); the next column counts its campaigns.
             change_set, legs = obj.change_set, self._summary(obj).legs
             return format_html(
-                '<span title="reallocation #{}: {} budget changes, decided as one">set #{}</span>',
+                '<a href="{}" title="reallocation #{}: {} budget changes, decided as one">'
+                "set #{}</a>",
+                self._set_url(change_set),
                 change_set.pk,
                 legs,
                 change_set.pk,

@@ -56,6 +56,9 @@ def test_a_48_leg_reallocation_is_one_row_and_approving_it_approves_every_leg(pa
     assert the_set.bounding_box()["height"] < 40
     page.screenshot(path="var/artefacts/browser/reallocation_legs_open.png", full_page=False)
     the_set.locator("details.legs summary").click()
+    expect(the_set.get_by_role("link", name=f"set #{change_set.pk}")).to_have_attribute(
+        "href", f"/admin/campaigns/changeset/{change_set.pk}/change/"
+    )
 
     select_rows(page, legs[0].pk)
     run_action(page, "approve_selected")
