@@ -180,17 +180,32 @@ def percent_sure(p: float) -> str:
     return f"{p * 100:.0f} %"
 
 
+NOT_A_BET = {
+    "rollback": "a rollback restores an earlier state; it is not a bet on value",
+    "person": "a person asked for this change; Spectra did not fit it",
+    "spend_limit": "the campaign reached its spend limit; stopping is required",
+}
+
+
 def confidence_sentence(
-    *, kind: str, confidence, evidence: dict, currency: str, target_words: str = ""
+    *,
+    kind: str,
+    confidence,
+    evidence: dict,
+    currency: str,
+    target_words: str = "",
+    source: str = "optimizer",
 ) -> str:
     """How sure Spectra is, in one sentence a person can check against the numbers."""
     if confidence is None:
+        if source in NOT_A_BET:
+            return f"No confidence is given: {NOT_A_BET[source]}."
         if kind in ("audience_activate", "audience_suppress"):
             return (
                 "No confidence is given: an audience switch follows the platform's intent and "
                 "fatigue scores against the policy's thresholds, not a fitted response."
             )
-        if kind == "budget":
+        if kind == "budget" and isinstance(evidence.get("confidence"), dict):
             return (
                 "No confidence is given: this cut is required by the campaign's max daily "
                 "spend, not a bet on value."
@@ -479,6 +494,7 @@ def evidence_context(rec, days: list[Day], *, as_of: date) -> dict:
             evidence=evidence,
             currency=currency,
             target_words=target_words,
+            source=rec.source,
         ),
         "assumption": assumption,
         "assumed": assumed,

@@ -175,3 +175,12 @@ def test_an_audience_switch_says_why_it_has_no_confidence():
         kind="audience_suppress", confidence=None, evidence={}, currency="INR"
     )
     assert words.startswith("No confidence is given: an audience switch follows")
+
+
+def test_a_rollback_says_it_is_no_bet_on_value():
+    words = confidence_sentence(
+        kind="budget", confidence=None, evidence={}, currency="INR", source="rollback"
+    )
+    assert words == (
+        "No confidence is given: a rollback restores an earlier state; it is not a bet on value."
+    )
