@@ -254,7 +254,9 @@ class ChaosRun:
         common = dict(
             name=f"chaos {platform} {n}",
             time_zone=DEMO_TIME_ZONE,
-            autonomy=Autonomy.AUTO_LOW_RISK,
+            # Everything within the guardrails applies itself (first-day changes rest on
+            # an assumed response, medium risk, and would otherwise wait for a person).
+            autonomy=Autonomy.AUTONOMOUS,
             execution_mode=ExecutionMode.DRY_RUN if platform == "dry_run" else ExecutionMode.LIVE,
         )
         if platform == "google_ads":

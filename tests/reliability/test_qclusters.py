@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_q.models import Failure, OrmQ
 from django_q.tasks import async_task
 
-from campaigns.models import AdAccount, Campaign, GuardrailPolicy, Recommendation
+from campaigns.models import AdAccount, Autonomy, Campaign, GuardrailPolicy, Recommendation
 from campaigns.models import RecommendationStatus as R
 from executors.pipeline import LEASE, execute_approved, recover_executions
 from executors.sandbox.server import SandboxServer
@@ -39,6 +39,10 @@ from tests.reliability.harness import HISTORY_DAYS, audit
 from tests.spectra.cycle.conftest import synced_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# First-day changes rest on an assumed response (medium risk): these clusters are to
+# write them, so the accounts apply everything within the guardrails themselves.
+AUTONOMOUS = Autonomy.AUTONOMOUS
 
 
 def _cluster(*, timeout: int, retry: int, **env) -> subprocess.Popen:
@@ -146,7 +150,7 @@ def test_four_clusters_racing_over_the_same_accounts_apply_each_change_once(cycl
     alice = cycle_ready
     with _sandbox(21, latency_ms=60) as one, _sandbox(22, latency_ms=60) as two:
         pairs = [
-            (synced_account(alice.org, sandbox, name=f"race {n}"), sandbox)
+            (synced_account(alice.org, sandbox, name=f"race {n}", autonomy=AUTONOMOUS), sandbox)
             for n, sandbox in enumerate((one, two))
         ]
         accounts = [account for account, _ in pairs]
@@ -177,7 +181,7 @@ def test_a_cluster_killed_mid_batch_is_recovered_with_nothing_lost_or_doubled(cy
     alice = cycle_ready
     # Many campaigns and a slow platform: the execution step is a long batch.
     with _sandbox(31, campaigns=40, latency_ms=40) as sandbox:
-        account = synced_account(alice.org, sandbox, name="crash")
+        account = synced_account(alice.org, sandbox, name="crash", autonomy=AUTONOMOUS)
         dispatch_cycles()
         cluster = _cluster(timeout=20, retry=25)
         deadline = time.monotonic() + 180
@@ -213,7 +217,7 @@ def test_four_clusters_hold_the_promises_where_gateways_answer_after_applying(cy
     alice = cycle_ready
     with _sandbox(41, latency_ms=40) as one, _sandbox(42, latency_ms=40) as two:
         pairs = [
-            (synced_account(alice.org, sandbox, name=f"gateway {n}"), sandbox)
+            (synced_account(alice.org, sandbox, name=f"gateway {n}", autonomy=AUTONOMOUS), sandbox)
             for n, sandbox in enumerate((one, two))
         ]
         accounts = [account for account, _ in pairs]

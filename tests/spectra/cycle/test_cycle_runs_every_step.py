@@ -1,10 +1,16 @@
-"""A due account goes round the whole cycle by itself: low-risk changes are applied,
-the rest wait for a person."""
+"""A due account goes round the whole cycle by itself: what its autonomy allows is applied,
+the rest (changes resting on an assumed response, audience switches) waits for a person."""
 
 from decimal import Decimal
 
 from campaigns.actors import SYSTEM_USERNAME
-from campaigns.models import AdAccount, GuardrailPolicy, Recommendation, RecommendationStatus
+from campaigns.models import (
+    AdAccount,
+    Autonomy,
+    GuardrailPolicy,
+    Recommendation,
+    RecommendationStatus,
+)
 from spectra.cycle import STEP_ORDER
 from spectra.models import CycleRun, CycleStatus
 from tests.executors.execution.conftest import platform_budget
@@ -25,11 +31,13 @@ def test_a_due_account_runs_every_step_in_order(alice, today_sandbox, run_dispat
     assert cycle.finished_at is not None
 
 
-def test_low_risk_changes_are_applied_and_the_rest_wait_for_a_person(
+def test_changes_resting_on_an_assumed_response_wait_for_a_person(
     alice, today_sandbox, run_dispatch
 ):
     AdAccount.objects.exclude(api_base_url=today_sandbox.base_url).update(is_active=False)
-    # Budget steps up to the full 30 % count as low risk here; audience switches never do.
+    # Budget steps up to the full 30 % count as low risk here — but on the sandbox's first
+    # cycle its budgets have never moved, so every budget change rests on an assumed
+    # response, which is never low risk: those wait, as audience switches do.
     GuardrailPolicy.objects.create(organization=alice.org, approval_threshold_pct=Decimal("30"))
     account = synced_account(alice.org, today_sandbox)
 
@@ -37,16 +45,35 @@ def test_low_risk_changes_are_applied_and_the_rest_wait_for_a_person(
 
     recs = Recommendation.objects.filter(account=account)
     applied = recs.filter(decided_by__username=SYSTEM_USERNAME)
-    assert applied.exists(), "the cycle auto-approved nothing"
     assert all(r.risk == "low" for r in applied)
     assert all(r.decision_note.startswith("Approved by policy v") for r in applied)
     assert set(applied.values_list("status", flat=True)) <= {R.EXECUTED, R.BLOCKED}
-    assert applied.filter(status=R.EXECUTED).exists()
+    assumed = [r for r in recs if r.evidence.get("response", {}).get("data_driven") is False]
+    assert assumed
+    for rec in assumed:
+        assert rec.status == R.PROPOSED and rec.requires_approval and rec.risk == "medium"
+        assert "rests on an assumed response" in rec.reason
     waiting = recs.filter(status=R.PROPOSED)
-    assert waiting.exists()
     assert not waiting.filter(requires_approval=False).exists()
-    assert {r.kind for r in waiting} == {"audience_activate", "audience_suppress"}
-    executed = applied.filter(status=R.EXECUTED)
+
+
+def test_an_autonomous_account_applies_what_it_proposes_and_the_platform_has_it(
+    alice, today_sandbox, run_dispatch
+):
+    AdAccount.objects.exclude(api_base_url=today_sandbox.base_url).update(is_active=False)
+    account = synced_account(alice.org, today_sandbox, autonomy=Autonomy.AUTONOMOUS)
+
+    run_dispatch()
+
+    recs = Recommendation.objects.filter(account=account)
+    applied = recs.filter(decided_by__username=SYSTEM_USERNAME)
+    assert applied.exists(), "the cycle auto-approved nothing"
+    assert all(r.risk != "high" for r in applied)
+    assert all(r.decision_note.startswith("Approved by policy v") for r in applied)
+    assert set(applied.values_list("status", flat=True)) <= {R.EXECUTED, R.BLOCKED}
+    executed = applied.filter(status=R.EXECUTED, kind="budget")
+    assert executed.exists()
+    assert not recs.filter(status=R.PROPOSED, requires_approval=False).exists()
     for rec in executed:
         assert platform_budget(today_sandbox, rec.campaign.external_id) == rec.proposed_value
 
