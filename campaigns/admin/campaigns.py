@@ -327,8 +327,8 @@ class CampaignAdmin(
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and not add:
             performance = campaign_performance(obj, request.GET)
-            for problem in performance["problems"]:
-                self.message_user(request, problem, messages.WARNING)
+            if performance["problems"]:
+                self.message_user(request, " ".join(performance["problems"]), messages.WARNING)
             form = context["adminform"].form
             context.update(
                 performance=performance,
