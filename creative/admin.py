@@ -1,18 +1,27 @@
 """The AI layer in the console: providers (write-only keys), budgets, brand rules, the
 metered calls, prices and prompt versions (with a diff of any two)."""
 
+import csv
 import difflib
+from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 
 from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
 from campaigns.admin.filters import organization_filter
+from campaigns.models import Organization
+from campaigns.selectors import scoped
+from creative.invoices import invoice_for
+from creative.llm.errors import AIRefused, AIUnavailable
+from creative.metering import monthly_budget
 from creative.models import (
     AICall,
     AIProvider,
@@ -22,6 +31,7 @@ from creative.models import (
     PromptStatus,
     PromptVersion,
 )
+from creative.services.prompt_tests import golden_cases, prompt_test_run
 from creative.services.prompts import PromptError, prompt_publish, prompt_retire
 from creative.services.providers import provider_save
 from creative.services.settings import ai_settings_save, brand_rules_save
@@ -123,6 +133,70 @@ class AICallAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     def cost_display(self, obj):
         return f"${obj.cost:.6f}"
 
+    def get_urls(self):
+        return [
+            path(
+                "invoice/",
+                self.admin_site.admin_view(self.invoice_view),
+                name="creative_aicall_invoice",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invoice_view(self, request):
+        """A month's AI bill for one of the person's organizations, on screen or as CSV."""
+        orgs = list(scoped(Organization.objects.all(), request.user).order_by("name"))
+        chosen = request.GET.get("organization", "")
+        org = next((o for o in orgs if str(o.pk) == chosen), orgs[0] if orgs else None)
+        if org is None or not request.user.has_perm("creative.view_aicall", org):
+            raise PermissionDenied
+        raw_month = request.GET.get("month", "")
+        try:
+            month = datetime.strptime(raw_month, "%Y-%m").date() if raw_month else None
+        except ValueError:
+            self.message_user(request, f"{raw_month!r} is not a month (YYYY-MM).", messages.ERROR)
+            month = None
+        month = month or timezone.now().date().replace(day=1)
+        invoice = invoice_for(organization_id=org.pk, month=month)
+        if request.GET.get("format") == "csv":
+            return _invoice_csv(invoice, org)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"AI costs of {org} for {month:%B %Y}",
+            "opts": self.opts,
+            "invoice": invoice,
+            "organization": org,
+            "organizations": orgs,
+            "month_value": f"{month:%Y-%m}",
+            "budget": monthly_budget(org.pk),
+        }
+        return TemplateResponse(request, "admin/creative/aicall/invoice.html", context)
+
+
+def _invoice_csv(invoice, org) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"spectra-ai-{org.slug}-{invoice.month:%Y-%m}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["campaign", "purpose", "calls", "input tokens", "output tokens", "images", "cost (USD)"]
+    )
+    for line in invoice.lines:
+        writer.writerow(
+            [
+                # A cell that starts with = + - @ is a formula in a spreadsheet.
+                ("'" + line.campaign) if line.campaign[:1] in "=+-@" else line.campaign,
+                line.purpose,
+                line.calls,
+                line.input_tokens,
+                line.output_tokens,
+                line.images,
+                f"{line.cost:.2f}",
+            ]
+        )
+    writer.writerow(["total", "", invoice.calls, "", "", "", f"{invoice.total:.2f}"])
+    return response
+
 
 class OperatorsEditAdmin(admin.ModelAdmin):
     """Spectra's own tables (prices, prompts): staff read them, operators change them."""
@@ -169,10 +243,11 @@ class PromptVersionAdmin(OperatorsEditAdmin):
         "traffic_share",
         "schema",
         "published_at",
+        "golden_display",
         "diff_link",
     ]
     list_filter = ["name", "status"]
-    actions = ["publish_selected", "retire_selected"]
+    actions = ["test_selected", "publish_selected", "retire_selected"]
     readonly_fields = [
         "version",
         "variables",
@@ -187,6 +262,49 @@ class PromptVersionAdmin(OperatorsEditAdmin):
         if obj is not None and obj.status != PromptStatus.DRAFT:
             return False
         return super().has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("test_runs")
+
+    @admin.display(description="golden briefs (last run)")
+    def golden_display(self, obj):
+        runs = sorted(obj.test_runs.all(), key=lambda r: r.created_at, reverse=True)
+        if not runs:
+            return "not run"
+        run = runs[0]
+        return format_html(
+            '<span title="valid first time {} · within limits {} · brand safe {}">'
+            "{} of {} met · {} valid</span>",
+            f"{run.rate('valid_first_time'):.0%}",
+            f"{run.rate('within_limits'):.0%}",
+            f"{run.rate('brand_safe'):.0%}",
+            run.expectations_met,
+            run.cases,
+            f"{run.rate('schema_valid'):.0%}",
+        )
+
+    @admin.action(description="Run the golden briefs (Spectra's own cost)")
+    def test_selected(self, request, queryset):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        for version in queryset:
+            if not golden_cases(version.name):
+                self.message_user(
+                    request, f"No golden briefs for {version.name}.", messages.WARNING
+                )
+                continue
+            try:
+                run = prompt_test_run(version=version, actor=request.user)
+            except (AIUnavailable, AIRefused) as exc:
+                self.message_user(request, f"{version}: {exc}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{version}: {run.expectations_met} of {run.cases} golden briefs met, "
+                    f"{run.rate('schema_valid'):.0%} valid, "
+                    f"{run.rate('brand_safe'):.0%} brand safe.",
+                    messages.SUCCESS,
+                )
 
     @admin.display(description="diff")
     def diff_link(self, obj):

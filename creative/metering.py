@@ -29,7 +29,7 @@ CENT = Decimal("0.01")
 class CallContext:
     """Who a call is for and why: what every metered row of one generation shares."""
 
-    organization_id: int
+    organization_id: int | None  # None: Spectra's own (prompt tests), no tenant's budget
     purpose: str
     provider_name: str
     model: str
@@ -105,7 +105,8 @@ def meter(context: CallContext, attempt: Attempt, *, now: datetime | None = None
             price=price,
             cost=cost,
         )
-        _add_to_month(context.organization_id, month_start(call.created_at).date(), cost)
+        if context.organization_id is not None:
+            _add_to_month(context.organization_id, month_start(call.created_at).date(), cost)
     return call
 
 
@@ -173,3 +174,22 @@ def budget_check(context: CallContext, *, now: datetime | None = None) -> None:
         outcome=CallOutcome.OVER_BUDGET,
         retry_at=next_month,
     )
+
+
+def month_spend_of(org_ids: list[int] | None, *, now: datetime | None = None):
+    """(spent, budget) this month over these organizations (None: all, with no budget
+    total, which means nothing summed across tenants); two queries."""
+    now = now or timezone.now()
+    spend = AISpend.objects.filter(month=month_start(now).date())
+    if org_ids is not None:
+        spend = spend.filter(organization_id__in=org_ids)
+    spent = sum(spend.values_list("cost", flat=True), Decimal(0))
+    if org_ids is None:
+        return spent, None
+    set_budgets = dict(
+        AISettings.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "monthly_budget"
+        )
+    )
+    default = AISettings._meta.get_field("monthly_budget").default
+    return spent, sum((set_budgets.get(pk, default) for pk in org_ids), Decimal(0))

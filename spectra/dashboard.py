@@ -32,7 +32,7 @@ from campaigns.models import (
     Recommendation,
     RecommendationStatus,
 )
-from campaigns.selectors import scoped
+from campaigns.selectors import scoped, visible_org_ids
 from campaigns.switches import (
     ENVIRONMENT,
     GLOBAL,
@@ -41,6 +41,7 @@ from campaigns.switches import (
     switches_off,
     writes_allowed,
 )
+from creative.metering import month_spend_of
 from executors.models import ApiQuotaUsage, BreakerState, CircuitBreaker, ExecutionLog
 from executors.models.log import ExecutionOutcome
 from executors.resilience.quota import daily_operations_limit, quota_day
@@ -228,6 +229,8 @@ class Dashboard:
     switches: Switches
     tasks: TaskQueue | None  # superusers only
     breakers: dict[str, int] = field(default_factory=dict)
+    ai_spent: Decimal = Decimal(0)  # USD this month (creative.metering)
+    ai_budget: Decimal | None = None  # the organizations' monthly AI budgets; None: operators
 
 
 def _accounts(user, now: datetime, switches: dict[int, SwitchState]) -> list[AccountHealth]:
@@ -432,6 +435,7 @@ def ops_dashboard(*, user, now: datetime | None = None) -> Dashboard:
     account_rows = _accounts(user, now, states)
     day_start = _day_start(account_rows, now)
     open_alerts = scoped(Alert.objects.filter(acknowledged_at__isnull=True), user)
+    ai_spent, ai_budget = month_spend_of(visible_org_ids(user), now=now)
     return Dashboard(
         pending_approvals=scoped(
             Recommendation.objects.filter(status=RecommendationStatus.PROPOSED), user
@@ -448,4 +452,6 @@ def ops_dashboard(*, user, now: datetime | None = None) -> Dashboard:
         switches=switches,
         tasks=_task_queue(now) if user.is_active and user.is_superuser else None,
         breakers=dict(Counter(a.breaker for a in account_rows)),
+        ai_spent=ai_spent,
+        ai_budget=ai_budget,
     )

@@ -58,7 +58,9 @@ def environment_endpoint() -> Endpoint:
     )
 
 
-def endpoint_for(organization_id: int) -> Endpoint:
-    """The organization's default provider, else the environment's."""
+def endpoint_for(organization_id: int | None) -> Endpoint:
+    """The organization's default provider, else the environment's (also Spectra's own)."""
+    if organization_id is None:
+        return environment_endpoint()
     provider = AIProvider.objects.filter(organization_id=organization_id, is_default=True).first()
     return endpoint_of(provider) if provider is not None else environment_endpoint()

@@ -3,6 +3,7 @@ from creative.models.calls import AICall, AISpend, CallOutcome, Purpose
 from creative.models.prices import ModelPrice
 from creative.models.prompts import PromptStatus, PromptVersion
 from creative.models.providers import AIProvider, AISettings, ProviderHealth
+from creative.models.runs import PromptTestRun
 
 __all__ = [
     "AICall",
@@ -13,6 +14,7 @@ __all__ = [
     "CallOutcome",
     "ModelPrice",
     "PromptStatus",
+    "PromptTestRun",
     "PromptVersion",
     "ProviderHealth",
     "Purpose",

@@ -31,7 +31,10 @@ class CallOutcome(models.TextChoices):
 
 
 class AICall(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # None: Spectra's own calls (operators' prompt tests), billed to no organization.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     campaign = models.ForeignKey(
         Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="ai_calls"
     )

@@ -70,21 +70,26 @@ def _response_format(endpoint, schema: type[BaseModel], name: str):
 
 def generate(
     *,
-    organization_id: int,
+    organization_id: int | None,
     purpose: str,
     prompt: str,
     variables: dict[str, str],
     fallback: Callable[[dict[str, str]], BaseModel],
     campaign_id: int | None = None,
     split_key: str = "",
+    version: PromptVersion | None = None,
 ) -> Generated:
     """A validated value of the prompt's schema, or its fallback; see the module doc.
 
     Raises AIUnavailable when no answer can be had now (breaker, budget, retries spent)
     and AIRefused when the provider refuses the request itself: those are not the
     model's content, and a fallback would hide a broken configuration.
+
+    `version` runs that version (a prompt test) instead of the published one(s);
+    `organization_id` None is Spectra's own call, on the environment's provider.
     """
-    version = prompt_for(prompt, key=split_key or str(campaign_id or ""))
+    if version is None:
+        version = prompt_for(prompt, key=split_key or str(campaign_id or ""))
     schema = schema_named(version.schema)
     endpoint = endpoint_for(organization_id)
     model = version.model or endpoint.chat_model

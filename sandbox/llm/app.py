@@ -16,11 +16,10 @@ import threading
 import time
 import zlib
 
-from sandbox.llm.content import Writer, instance, tokens_of
+from sandbox.llm.content import INJECTION_MARKERS, Writer, instance, tokens_of
 from sandbox.llm.faults import FaultError, Faults
 
 REFUSAL = "I'm sorry, but I can't help with that request."
-INJECTION_MARKERS = ("ignore previous instructions", "ignore all previous", "system prompt")
 UNSAFE_LINES = (
     "World's BEST deal, guaranteed results!!!",
     "Cheaper than {competitor} - #1 in the market",

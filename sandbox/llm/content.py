@@ -15,6 +15,9 @@ LABEL = re.compile(r"^\s*[A-Za-z][A-Za-z /()-]{0,30}:\s*")
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&%.-]*")
 # Words that make a headline sound like one; never a claim a brand rule forbids.
 FILLERS = ("Shop", "Discover", "Try", "Get", "Explore", "Order", "Save on", "Meet")
+# A well-behaved model does not obey (or repeat) an instruction planted in a brief; the
+# "injection_echo" fault is the one that does.
+INJECTION_MARKERS = ("ignore previous instructions", "ignore all previous", "system prompt")
 STOP = {"the", "a", "an", "and", "or", "of", "to", "for", "in", "on", "with", "is", "are"}
 
 
@@ -38,8 +41,18 @@ class Writer:
         found = re.search(r"^\s*product:\s*(.+)$", text, re.I | re.M)
         self.subject = found.group(1).strip() if found else ""
         # "Product: trail shoes" says "trail shoes"; the label is the brief's, not the ad's.
-        text = "\n".join(LABEL.sub("", line) for line in text.splitlines())
+        text = "\n".join(
+            LABEL.sub("", line)
+            for line in text.splitlines()
+            if not any(marker in line.lower() for marker in INJECTION_MARKERS)
+            # The prompt's own scaffolding (data markers, what they mean) is not the ad's.
+            and "<<<" not in line
+            and ">>>" not in line
+            and "between the markers" not in line
+        )
+        # A model writes words in their case, not shouted: "BUY NOW" in a brief is "Buy now".
         words = [w.strip(".") for w in WORD.findall(text)]
+        words = [w.capitalize() if len(w) >= 4 and w.isupper() else w for w in words]
         self.words = [w for w in words if w.lower() not in STOP and len(w) > 1] or ["Spectra"]
         self.phrases = [
             p.strip(" -•*")

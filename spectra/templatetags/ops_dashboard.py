@@ -105,6 +105,7 @@ def ops_dashboard(context):
             "breakers": _url("admin:executors_circuitbreaker_changelist"),
             "quota": _url("admin:executors_apiquotausage_changelist"),
             "failures": _url("admin:django_q_failure_changelist"),
+            "ai_costs": _url("admin:creative_aicall_invoice"),
             "queue": _url("admin:django_q_ormq_changelist"),
         },
     }
