@@ -75,6 +75,14 @@ def _url(name: str, query: dict | None = None, args=None) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
+def _queue(account_id: int) -> str:
+    """The approval queue for one account: single changes and one row per reallocation."""
+    return _url(
+        "admin:campaigns_recommendation_changelist",
+        {"sets": "grouped", "status__exact": RecommendationStatus.PROPOSED, "account": account_id},
+    )
+
+
 def _orgs_where(user, permission: str) -> list[int] | None:
     """Organization ids where the user's role allows `permission`; None means all."""
     if user.is_active and user.is_superuser:
@@ -110,14 +118,7 @@ def _decisions(user) -> Section:
         section.lines.append(
             Line(
                 f"{row['account__name']}: {row['n']:,} proposed change(s)",
-                _url(
-                    "admin:campaigns_recommendation_changelist",
-                    {
-                        "status__exact": RecommendationStatus.PROPOSED,
-                        "change_set__isnull": "True",
-                        "account": row["account_id"],
-                    },
-                ),
+                _queue(row["account_id"]),
                 row["n"],
                 row["oldest"],
             )
@@ -131,10 +132,7 @@ def _decisions(user) -> Section:
         section.lines.append(
             Line(
                 f"{row['account__name']}: {row['n']:,} reallocation(s), decided as a whole",
-                _url(
-                    "admin:campaigns_changeset_changelist",
-                    {"status__exact": ChangeSetStatus.PROPOSED, "account": row["account_id"]},
-                ),
+                _queue(row["account_id"]),
                 row["n"],
                 row["oldest"],
             )

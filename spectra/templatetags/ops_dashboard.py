@@ -99,7 +99,11 @@ def ops_dashboard(context):
         "breakers_open": data.breakers.get(BreakerState.OPEN, 0),
         "breakers_half_open": data.breakers.get(BreakerState.HALF_OPEN, 0),
         "links": {
-            "pending": _url("admin:campaigns_recommendation_changelist", "?status__exact=proposed"),
+            # The queue as people decide in it: one row per reallocation.
+            "pending": _url(
+                "admin:campaigns_recommendation_changelist",
+                "?sets=grouped&status__exact=proposed",
+            ),
             "alerts": _url("admin:campaigns_alert_changelist", "?acknowledged=no"),
             "switches": _url("admin:campaigns_executionswitch_changelist"),
             "breakers": _url("admin:executors_circuitbreaker_changelist"),

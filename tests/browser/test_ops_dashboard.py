@@ -35,7 +35,7 @@ def test_an_approver_reads_the_day_on_the_dashboard_and_follows_it_to_the_queue(
 
     pending.click()
     expect(page).to_have_url(
-        re.compile(r"/admin/campaigns/recommendation/\?status__exact=proposed")
+        re.compile(r"/admin/campaigns/recommendation/\?sets=grouped&status__exact=proposed")
     )
     expect(row(page, waiting.pk)).to_be_visible()
     expect(row(page, alice.recommendation.pk)).to_be_visible()

@@ -21,7 +21,11 @@ def test_it_counts_pending_approvals_and_links_to_them(client, alice):
 
     assert ops_dashboard(user=alice.viewer).pending_approvals == 2
     assert 'id="tile-pending-approvals"' in page
-    assert reverse("admin:campaigns_recommendation_changelist") + "?status__exact=proposed" in page
+    assert (
+        reverse("admin:campaigns_recommendation_changelist")
+        + "?sets=grouped&amp;status__exact=proposed"
+        in page
+    )
 
 
 def test_it_counts_todays_executions_by_outcome(alice):
