@@ -419,7 +419,7 @@ class AdGroupAdmin(
         "status",
         "bid_display",
         *KPI_COLUMNS,
-        "quality_score",
+        "quality",
     ]
     list_filter = [
         "status",
@@ -442,7 +442,12 @@ class AdGroupAdmin(
 
     @admin.display(description="account", ordering="campaign__account__name")
     def account(self, obj):
-        return obj.campaign.account
+        account = obj.campaign.account
+        return format_html('<span title="{}">{}</span>', account, account.name)
+
+    @admin.display(description="quality", ordering="quality_score")
+    def quality(self, obj):
+        return obj.quality_score
 
     def kpi_currency(self, obj) -> str:
         return obj.campaign.account.currency
