@@ -35,6 +35,7 @@ class CallContext:
     model: str
     campaign_id: int | None = None
     prompt_version_id: int | None = None
+    included: dict | None = None  # what the prompt carried beyond the brief
 
 
 # Prices are Spectra's, not a tenant's: a process may keep them a minute. A price
@@ -104,6 +105,7 @@ def meter(context: CallContext, attempt: Attempt, *, now: datetime | None = None
             detail=detail[:500],
             price=price,
             cost=cost,
+            included=context.included or {},
         )
         if context.organization_id is not None:
             _add_to_month(context.organization_id, month_start(call.created_at).date(), cost)

@@ -54,7 +54,14 @@ class SafetyVerdict(Strict):
     reasons: list[Phrase] = Field(max_length=10)
 
 
+class HistorySummary(Strict):
+    """A campaign's older history in a few sentences."""
+
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
 SCHEMAS: dict[str, type[Strict]] = {
+    "history_summary": HistorySummary,
     "ad_copy": AdCopy,
     "strategy": Strategy,
     "safety_verdict": SafetyVerdict,

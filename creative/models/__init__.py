@@ -4,6 +4,7 @@ from creative.models.prices import ModelPrice
 from creative.models.prompts import PromptStatus, PromptVersion
 from creative.models.providers import AIProvider, AISettings, ProviderHealth
 from creative.models.runs import PromptTestRun
+from creative.models.summaries import CampaignSummary
 
 __all__ = [
     "AICall",
@@ -12,6 +13,7 @@ __all__ = [
     "AISpend",
     "BrandRules",
     "CallOutcome",
+    "CampaignSummary",
     "ModelPrice",
     "PromptStatus",
     "PromptTestRun",

@@ -51,6 +51,9 @@ class AICall(models.Model):
     latency_ms = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=14, choices=CallOutcome.choices)
     detail = models.CharField(max_length=500, blank=True, default="")  # redacted: never a key
+    # What the prompt carried beyond the brief (history items verbatim, the summary and
+    # how far it reaches, the estimated tokens), so a generation can be explained.
+    included = models.JSONField(default=dict, blank=True)
     price = models.ForeignKey(ModelPrice, null=True, blank=True, on_delete=models.PROTECT)
     cost = models.DecimalField(max_digits=14, decimal_places=6, default=0)  # USD
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

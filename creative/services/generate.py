@@ -78,6 +78,7 @@ def generate(
     campaign_id: int | None = None,
     split_key: str = "",
     version: PromptVersion | None = None,
+    included: dict | None = None,
 ) -> Generated:
     """A validated value of the prompt's schema, or its fallback; see the module doc.
 
@@ -87,6 +88,7 @@ def generate(
 
     `version` runs that version (a prompt test) instead of the published one(s);
     `organization_id` None is Spectra's own call, on the environment's provider.
+    `included` (from creative.context) is recorded on every call: what history went in.
     """
     if version is None:
         version = prompt_for(prompt, key=split_key or str(campaign_id or ""))
@@ -100,6 +102,7 @@ def generate(
         model=model,
         campaign_id=campaign_id,
         prompt_version_id=version.pk,
+        included=included,
     )
     call_ids: list[int] = []
 
