@@ -35,7 +35,7 @@ def refused_for_now(exc: PlatformError) -> bool:
     return exc.status == 429 and not may_have_landed(exc)
 
 
-def not_before(now: datetime, exc: PlatformError | None = None) -> datetime:
-    """When a change held back by `exc` (or by our own limits) may be tried again."""
-    asked = timedelta(seconds=(exc.retry_after or 0) if exc is not None else 0)
-    return now + max(WAIT, asked)
+def not_before(now: datetime, asked_seconds: float | None = None) -> datetime:
+    """When a held-back change may be tried again: what the platform asked for (its
+    Retry-After, in seconds), but never sooner than our own WAIT."""
+    return now + max(WAIT, timedelta(seconds=asked_seconds or 0))

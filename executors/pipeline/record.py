@@ -159,7 +159,7 @@ def finish_sent(batch, items, outcomes) -> None:
         recommendations_wait_bulk(
             ids=[rec.pk for rec, _ in waiting],
             actor=batch.actor,
-            not_before=not_before(batch.clock(), _Asked(asked)),
+            not_before=not_before(batch.clock(), asked),
             detail=f"{error} (after {attempts} attempts)" if attempts else error,
         )
         batch.count(R.APPROVED, len(waiting))
@@ -188,10 +188,3 @@ def _left_to_recovery(batch, items, why) -> None:
         for rec, p, o in items
     )
     batch.count(R.EXECUTING, len(items))
-
-
-class _Asked:
-    """What the platform asked for, in the shape `not_before` reads."""
-
-    def __init__(self, seconds):
-        self.retry_after = seconds
