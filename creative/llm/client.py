@@ -61,6 +61,16 @@ class Answer:
 
 Meter = Callable[[Attempt], None]
 
+
+class UnusableAnswer(Exception):
+    """A 200 whose body holds nothing to use (no choice, no image): retried like a 5xx,
+    and billed for what the provider says it used."""
+
+    def __init__(self, message: str, *, input_tokens: int = 0, output_tokens: int = 0):
+        super().__init__(message)
+        self.input_tokens, self.output_tokens = input_tokens, output_tokens
+
+
 _clients: dict[tuple, openai.OpenAI] = {}
 _clients_lock = threading.Lock()
 
@@ -101,6 +111,8 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
 
 def _classify(exc: Exception) -> tuple[str, bool]:
     """(outcome, retryable) for an exception the SDK raised."""
+    if isinstance(exc, UnusableAnswer):
+        return CallOutcome.ERROR, True
     if isinstance(exc, openai.APITimeoutError):
         return CallOutcome.TIMEOUT, True
     if isinstance(exc, openai.APIConnectionError):
@@ -156,11 +168,20 @@ def send(
         started = time.monotonic()
         try:
             answer = request(_client(endpoint))
-        except openai.OpenAIError as exc:
+        except (openai.OpenAIError, UnusableAnswer) as exc:
             latency = int((time.monotonic() - started) * 1000)
             outcome, retryable = _classify(exc)
             detail = _shown(exc, endpoint)
-            meter(Attempt(attempt, outcome, latency, detail=detail))
+            meter(
+                Attempt(
+                    attempt,
+                    outcome,
+                    latency,
+                    input_tokens=getattr(exc, "input_tokens", 0),
+                    output_tokens=getattr(exc, "output_tokens", 0),
+                    detail=detail,
+                )
+            )
             if not retryable:
                 raise AIRefused(
                     f"{endpoint.name} refused the request: {detail}", outcome=outcome
@@ -197,8 +218,14 @@ def chat_request(*, model: str, messages: list[dict], response_format=None, para
         completion = client.chat.completions.create(
             model=model, messages=messages, **extra, **(parameters or {})
         )
-        choice = completion.choices[0]
         usage = completion.usage
+        if not completion.choices:
+            raise UnusableAnswer(
+                "the provider answered with no choice",
+                input_tokens=usage.prompt_tokens if usage else 0,
+                output_tokens=usage.completion_tokens if usage else 0,
+            )
+        choice = completion.choices[0]
         return Answer(
             attempt=0,
             latency_ms=0,
@@ -222,6 +249,11 @@ def image_request(*, model: str, prompt: str, size: str = "1024x1024", n: int = 
             model=model, prompt=prompt, size=size, n=n, response_format="b64_json"
         )
         usage = getattr(result, "usage", None)
+        if not result.data:
+            raise UnusableAnswer(
+                "the provider answered with no image",
+                input_tokens=getattr(usage, "input_tokens", 0) or 0,
+            )
         return Answer(
             attempt=0,
             latency_ms=0,

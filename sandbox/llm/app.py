@@ -222,14 +222,13 @@ class LLMSandboxApp:
         prompt_tokens = tokens_of(text + (json.dumps(schema) if schema else ""))
         completion_tokens = tokens_of(completion_text)
         self._usage(entry, prompt_tokens, completion_tokens, 0)
+        choices = [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}]
         return {
             "id": self._next_id("chatcmpl"),
             "object": "chat.completion",
             "created": int(time.time()),
             "model": request.get("model") or "sandbox-writer",
-            "choices": [
-                {"index": 0, "message": message, "logprobs": None, "finish_reason": finish}
-            ],
+            "choices": [] if fault == "empty" else choices,
             "usage": {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
@@ -248,13 +247,17 @@ class LLMSandboxApp:
             width, height = 256, 256
         digest = hashlib.blake2b(f"{self.seed}:{prompt}".encode(), digest_size=3).digest()
         self._usage(entry, tokens_of(prompt), 0, n)
-        images = [
-            {
-                "b64_json": base64.b64encode(_png(width, height, tuple(digest))).decode(),
-                "revised_prompt": prompt,
-            }
-            for _ in range(n)
-        ]
+        images = (
+            []
+            if fault == "empty"
+            else [
+                {
+                    "b64_json": base64.b64encode(_png(width, height, tuple(digest))).decode(),
+                    "revised_prompt": prompt,
+                }
+                for _ in range(n)
+            ]
+        )
         return {
             "created": int(time.time()),
             "data": images,

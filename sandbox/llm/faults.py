@@ -29,6 +29,7 @@ CONTENT = (
     "unsafe",  # copy that breaks brand rules: superlatives, a competitor, a claim, CAPS
     "injection_echo",  # obeys an instruction injected into the brief and echoes it
     "length",  # finish_reason "length": the answer stops mid-way
+    "empty",  # 200 with no choices (or no images), usage still reported
 )
 FAULT_KINDS = TRANSPORT + CONTENT
 DEFAULTS = {

@@ -109,3 +109,29 @@ def test_a_full_request_window_waits_or_says_when(llm, alice, settings):
 
     assert refused.value.outcome == CallOutcome.RATE_LIMITED
     assert len(sandbox_log(llm)) == asked
+
+
+def test_an_answer_with_nothing_in_it_is_billed_and_retried(llm, alice):
+    llm.set_faults(next=["empty"])
+
+    result = _copy(alice.org)
+
+    assert result.status == VALID
+    first, second = AICall.objects.order_by("pk")
+    assert (first.outcome, second.outcome) == (CallOutcome.ERROR, CallOutcome.OK)
+    assert first.input_tokens > 0  # the provider billed the empty answer: so do we
+    assert "no choice" in first.detail
+
+
+def test_an_image_answer_with_no_image_is_retried(llm, alice):
+    from creative.services.images import generate_images
+
+    llm.set_faults(next=["empty"])
+
+    images = generate_images(organization_id=alice.org.pk, prompt="trail shoes", size="64x64")
+
+    assert len(images) == 1 and images[0].startswith(b"\x89PNG")
+    assert list(AICall.objects.order_by("pk").values_list("outcome", "images")) == [
+        (CallOutcome.ERROR, 0),
+        (CallOutcome.OK, 1),
+    ]
