@@ -35,13 +35,18 @@ def test_an_approver_saves_reloads_applies_and_deletes_a_view(page, alice, bob):
     page.goto("/admin/campaigns/recommendation/queue/")
     filters = page.locator("#changelist-filter")
     filters.get_by_role("link", name="alice adobe").click()
+    expect(page).to_have_url(re.compile(rf"account={adobe.pk}"))
     filters.locator("details[data-filter-title=risk]").get_by_role("link", name="High").click()
-    page.locator("#result_list thead th.column-impact_short").get_by_role(
+    expect(page).to_have_url(re.compile(r"risk__exact=high"))
+    impact = page.locator("#result_list thead th.column-impact_short").get_by_role(
         "link", name="impact / day"
-    ).click()
-    page.locator("#result_list thead th.column-impact_short").get_by_role(
-        "link", name="impact / day"
-    ).click()  # biggest first
+    )
+    expect(row(page, calm.pk)).to_have_count(0)
+    # Each click loads a new page: wait for it, or the second click lands on the old one.
+    impact.click()
+    expect(page).to_have_url(re.compile(r"[?&]o=\d"))
+    impact.click()  # biggest first
+    expect(page).to_have_url(re.compile(r"[?&]o=-\d"))
     expect(row(page, calm.pk)).to_have_count(0)
     filtered_url = page.url
 
