@@ -102,41 +102,49 @@ def _per_account(queryset) -> list[dict]:
     )
 
 
+def _account_lines(queryset, text: str, url, severity=Severity.WARNING) -> list[Line]:
+    """One line per account: `text` with {name} and {n}, linked to `url(account_id)`."""
+    return [
+        Line(
+            text.format(name=row["account__name"], n=f"{row['n']:,}"),
+            url(row["account_id"]),
+            row["n"],
+            row["oldest"],
+            severity,
+        )
+        for row in _per_account(queryset)
+    ]
+
+
+def _listed(status: str):
+    def url(account_id: int) -> str:
+        return _url(
+            "admin:campaigns_recommendation_changelist",
+            {"status__exact": status, "account": account_id},
+        )
+
+    return url
+
+
 def _decisions(user) -> Section:
     section = Section("decisions", "Decisions waiting for you")
     orgs = _orgs_where(user, "campaigns.approve_recommendation")
     if orgs == []:
         return section
-    singles = _in_orgs(
-        Recommendation.objects.filter(
-            status=RecommendationStatus.PROPOSED, change_set__isnull=True
-        ),
-        orgs,
-        "account__organization_id",
+    singles = Recommendation.objects.filter(
+        status=RecommendationStatus.PROPOSED, change_set__isnull=True
     )
-    for row in _per_account(singles):
-        section.lines.append(
-            Line(
-                f"{row['account__name']}: {row['n']:,} proposed change(s)",
-                _queue(row["account_id"]),
-                row["n"],
-                row["oldest"],
-            )
-        )
-    sets = _in_orgs(
-        ChangeSet.objects.filter(status=ChangeSetStatus.PROPOSED),
-        orgs,
-        "account__organization_id",
+    sets = ChangeSet.objects.filter(status=ChangeSetStatus.PROPOSED)
+    section.lines += _account_lines(
+        _in_orgs(singles, orgs, "account__organization_id"),
+        "{name}: {n} proposed change(s)",
+        _queue,
     )
-    for row in _per_account(sets):
-        section.lines.append(
-            Line(
-                f"{row['account__name']}: {row['n']:,} reallocation(s), decided as a whole",
-                _queue(row["account_id"]),
-                row["n"],
-                row["oldest"],
-            )
-        )
+    section.lines += _account_lines(
+        _in_orgs(sets, orgs, "account__organization_id"),
+        "{name}: {n} reallocation(s), decided as a whole",
+        _queue,
+    )
     return section
 
 
@@ -146,46 +154,21 @@ def _stopped_changes(user, now: datetime) -> Section:
     section = Section("stopped", "Changes that did not go through")
     approver_orgs = _orgs_where(user, "campaigns.approve_recommendation")
     if approver_orgs != []:
-        blocked = _in_orgs(
-            Recommendation.objects.filter(status=RecommendationStatus.BLOCKED),
-            approver_orgs,
-            "account__organization_id",
+        blocked = Recommendation.objects.filter(status=RecommendationStatus.BLOCKED)
+        section.lines += _account_lines(
+            _in_orgs(blocked, approver_orgs, "account__organization_id"),
+            "{name}: {n} blocked by a guardrail (re-queue or let them go)",
+            _listed(RecommendationStatus.BLOCKED),
         )
-        for row in _per_account(blocked):
-            section.lines.append(
-                Line(
-                    f"{row['account__name']}: {row['n']:,} blocked by a guardrail "
-                    "(re-queue or let them go)",
-                    _url(
-                        "admin:campaigns_recommendation_changelist",
-                        {
-                            "status__exact": RecommendationStatus.BLOCKED,
-                            "account": row["account_id"],
-                        },
-                    ),
-                    row["n"],
-                    row["oldest"],
-                )
-            )
-    failed = scoped(
-        Recommendation.objects.filter(
-            status=RecommendationStatus.FAILED, updated_at__gte=now - FAILED_WINDOW
-        ),
-        user,
+    failed = Recommendation.objects.filter(
+        status=RecommendationStatus.FAILED, updated_at__gte=now - FAILED_WINDOW
     )
-    for row in _per_account(failed):
-        section.lines.append(
-            Line(
-                f"{row['account__name']}: {row['n']:,} failed on the platform this week",
-                _url(
-                    "admin:campaigns_recommendation_changelist",
-                    {"status__exact": RecommendationStatus.FAILED, "account": row["account_id"]},
-                ),
-                row["n"],
-                row["oldest"],
-                Severity.CRITICAL,
-            )
-        )
+    section.lines += _account_lines(
+        scoped(failed, user),
+        "{name}: {n} failed on the platform this week",
+        _listed(RecommendationStatus.FAILED),
+        Severity.CRITICAL,
+    )
     return section
 
 

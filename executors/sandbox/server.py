@@ -14,20 +14,19 @@ import os
 import socket
 import struct
 import sys
-import threading
 import urllib.parse
 import urllib.request
 
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 from waitress.task import WSGITask
-from waitress.wasyncore import loop
 
 from executors.sandbox.app import SandboxApp
 from executors.sandbox.auth import DEFAULT_TOKEN_TTL
 from executors.sandbox.errors import AbortConnection
 from executors.sandbox.faults import merge_faults
 from executors.sandbox.world import World
+from sandbox.serving import BackgroundServer
 
 DEFAULT_SEED = 1
 DEFAULT_THREADS = 8
@@ -157,35 +156,22 @@ class SandboxServer:
         self.lock = self.app.lock
         self._host, self._port, self._threads = host, port, threads
         self._server = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
+        self._running: BackgroundServer | None = None
         self.base_url = ""
 
     def start(self) -> SandboxServer:
         """Bind a port and start serving in a daemon thread."""
         self._server = _waitress(self.app, self._host, self._port, self._threads)
         self.base_url = f"http://{self._host}:{self._server.effective_port}"
-        self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
-        self._thread.start()
+        self._running = BackgroundServer(self._server, name="sandbox-server").start()
         return self
-
-    def _run(self) -> None:
-        # Our own loop (instead of server.run) so stop() can end it from another thread.
-        server_map = self._server._map
-        while not self._stopping.is_set():
-            loop(timeout=0.05, map=server_map, use_poll=True, count=1)
-        for dispatcher in list(server_map.values()):
-            with contextlib.suppress(OSError):
-                dispatcher.close()
-        self._server.task_dispatcher.shutdown(timeout=5)
 
     def stop(self) -> None:
         """Stop serving and release the port."""
-        if self._thread is None:
+        if self._running is None:
             return
-        self._stopping.set()
-        self._thread.join(timeout=10)
-        self._thread = None
+        self._running.stop()
+        self._running = None
 
     def __enter__(self) -> SandboxServer:
         return self.start()

@@ -3,15 +3,13 @@ demo) or in the foreground (`manage.py llm_sandbox`)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import urllib.request
 
 from waitress.server import create_server
-from waitress.wasyncore import loop
 
 from sandbox.llm.app import LLMSandboxApp
+from sandbox.serving import BackgroundServer
 
 
 class LLMSandboxServer:
@@ -22,29 +20,16 @@ class LLMSandboxServer:
         self._server = create_server(self.app, host=host, port=port, threads=threads)
         self.port = self._server.effective_port
         self.base_url = f"http://{host}:{self.port}/v1"
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
+        self._running: BackgroundServer | None = None
 
     def start(self) -> LLMSandboxServer:
-        self._thread = threading.Thread(target=self._run, daemon=True, name="llm-sandbox")
-        self._thread.start()
+        self._running = BackgroundServer(self._server, name="llm-sandbox").start()
         return self
 
-    def _run(self) -> None:
-        # Our own loop (not server.run) so that stop() ends it at once from another thread.
-        server_map = self._server._map
-        while not self._stopping.is_set():
-            loop(timeout=0.05, map=server_map, use_poll=True, count=1)
-        for dispatcher in list(server_map.values()):
-            with contextlib.suppress(OSError):
-                dispatcher.close()
-        self._server.task_dispatcher.shutdown(timeout=5)
-
     def stop(self) -> None:
-        if self._thread is not None:
-            self._stopping.set()
-            self._thread.join(timeout=10)
-            self._thread = None
+        if self._running is not None:
+            self._running.stop()
+            self._running = None
 
     def __enter__(self) -> LLMSandboxServer:
         return self.start()

@@ -40,3 +40,19 @@ def _fast_backoff(monkeypatch, settings):
 def sandbox_log(server) -> list[dict]:
     with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/_sandbox/requests") as r:
         return json.loads(r.read())["requests"]
+
+
+def ad_copy(org, *, campaign=None, variables=None):
+    """Generate ad copy for the test brief, as the launch will."""
+    from creative.fallbacks import fallback_ad_copy
+    from creative.models import Purpose
+    from creative.services.generate import generate
+
+    return generate(
+        organization_id=org.pk,
+        campaign_id=campaign.pk if campaign is not None else None,
+        purpose=Purpose.COPY,
+        prompt="ad-copy",
+        variables=variables or BRIEF,
+        fallback=fallback_ad_copy,
+    )

@@ -4,22 +4,14 @@ Never half-parsed data passed off as valid, and every attempt metered."""
 
 import pytest
 
-from creative.fallbacks import fallback_ad_copy
-from creative.models import AICall, CallOutcome, Purpose
+from creative.models import AICall, CallOutcome
 from creative.schemas import AdCopy
-from creative.services.generate import FALLBACK, REPAIRED, generate
-from tests.creative.conftest import BRIEF
+from creative.services.generate import FALLBACK, REPAIRED
+from tests.creative.conftest import ad_copy
 
 
 def _copy(alice):
-    return generate(
-        organization_id=alice.org.pk,
-        campaign_id=alice.campaign.pk,
-        purpose=Purpose.COPY,
-        prompt="ad-copy",
-        variables=BRIEF,
-        fallback=fallback_ad_copy,
-    )
+    return ad_copy(alice.org, campaign=alice.campaign)
 
 
 @pytest.mark.parametrize(

@@ -3,21 +3,14 @@ provider that keeps failing opens its breaker for every worker, and calls stop."
 
 import pytest
 
-from creative.fallbacks import fallback_ad_copy
 from creative.llm.errors import AIRefused, AIUnavailable
-from creative.models import AICall, AIProvider, CallOutcome, ProviderHealth, Purpose
-from creative.services.generate import VALID, generate
-from tests.creative.conftest import BRIEF, sandbox_log
+from creative.models import AICall, AIProvider, CallOutcome, ProviderHealth
+from creative.services.generate import VALID
+from tests.creative.conftest import ad_copy, sandbox_log
 
 
 def _copy(org):
-    return generate(
-        organization_id=org.pk,
-        purpose=Purpose.COPY,
-        prompt="ad-copy",
-        variables=BRIEF,
-        fallback=fallback_ad_copy,
-    )
+    return ad_copy(org)
 
 
 @pytest.mark.parametrize(

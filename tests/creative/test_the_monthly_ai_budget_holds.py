@@ -6,23 +6,15 @@ from decimal import Decimal
 import pytest
 
 from campaigns.models import Alert, AlertKind
-from creative.fallbacks import fallback_ad_copy
 from creative.llm.client import Attempt
 from creative.llm.errors import AIUnavailable
 from creative.metering import CallContext, meter, month_spend
 from creative.models import AICall, AISettings, CallOutcome, Purpose
-from creative.services.generate import generate
-from tests.creative.conftest import BRIEF
+from tests.creative.conftest import ad_copy
 
 
 def _copy(org):
-    return generate(
-        organization_id=org.pk,
-        purpose=Purpose.COPY,
-        prompt="ad-copy",
-        variables=BRIEF,
-        fallback=fallback_ad_copy,
-    )
+    return ad_copy(org)
 
 
 def test_spent_budget_stops_generation_and_alerts_once(llm, alice, bob):
