@@ -147,7 +147,7 @@ def send(
         ) from None
     for attempt in range(1, endpoint.max_attempts + 1):
         now = health.now()
-        reopen = health.open_until(endpoint.scope, now)
+        reopen = health.admit(endpoint.scope, now)
         if reopen is not None:
             meter(Attempt(attempt, CallOutcome.BREAKER_OPEN, 0, detail="breaker open"))
             raise AIUnavailable(

@@ -1,7 +1,9 @@
 """A provider's breaker and request window, shared by every worker through one row.
 
 closed ──LLM_BREAKER_FAILURES consecutive retryable failures──▶ open until T
-open ──T passed──▶ the next caller goes (a probe); success closes, failure reopens
+open ──T passed──▶ half-open: one caller claims the probe (a conditional UPDATE moves T
+a lease ahead, so the others stay refused); its success closes, its failure reopens,
+and a probe whose worker died frees itself when the lease ends
 
 The window is a fixed one-minute count: `requests_per_minute` calls per endpoint,
 taken with a conditional UPDATE that can never admit more. Only retryable failures
@@ -30,10 +32,19 @@ def _row(scope: str):
     return rows
 
 
-def open_until(scope: str, now: datetime) -> datetime | None:
-    """When the breaker lets calls through again, if it is open now."""
-    until = _row(scope).values_list("open_until", flat=True).first()
-    return until if until is not None and until > now else None
+def admit(scope: str, now: datetime) -> datetime | None:
+    """None if a call may go now (closed, or this caller won the probe); else when to
+    ask again."""
+    rows = _row(scope)
+    failures, until = rows.values_list("consecutive_failures", "open_until").first()
+    if until is None or failures < settings.LLM_BREAKER_FAILURES:
+        return None
+    if until > now:
+        return until
+    lease = now + timedelta(seconds=settings.LLM_BREAKER_OPEN_SECONDS)
+    if rows.filter(open_until=until).update(open_until=lease):
+        return None  # the probe: its outcome closes or reopens the breaker
+    return rows.values_list("open_until", flat=True).first() or lease
 
 
 def take_request(scope: str, limit: int, now: datetime) -> bool:
