@@ -3,15 +3,16 @@ metered calls, prices and prompt versions (with a diff of any two)."""
 
 import csv
 import difflib
+import json
 from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -29,9 +30,15 @@ from creative.models import (
     BrandRules,
     ModelPrice,
     PromptStatus,
+    PromptTestRun,
     PromptVersion,
 )
-from creative.services.prompt_tests import golden_cases, prompt_test_run
+from creative.services.prompt_tests import (
+    RATINGS,
+    golden_cases,
+    prompt_test_rate,
+    prompt_test_run,
+)
 from creative.services.prompts import PromptError, prompt_publish, prompt_retire
 from creative.services.providers import provider_save
 from creative.services.settings import ai_settings_save, brand_rules_save
@@ -272,15 +279,22 @@ class PromptVersionAdmin(OperatorsEditAdmin):
         if not runs:
             return "not run"
         run = runs[0]
+        rated = (
+            f" · rated {run.human_rating:.1f}/5 ({len(run.ratings)})"
+            if run.human_rating is not None
+            else " · not rated"
+        )
         return format_html(
-            '<span title="valid first time {} · within limits {} · brand safe {}">'
-            "{} of {} met · {} valid</span>",
+            '<a href="{}" title="valid first time {} · within limits {} · brand safe {}">'
+            "{} of {} met · {} valid{}</a>",
+            reverse("admin:creative_prompttestrun_change", args=[run.pk]),
             f"{run.rate('valid_first_time'):.0%}",
             f"{run.rate('within_limits'):.0%}",
             f"{run.rate('brand_safe'):.0%}",
             run.expectations_met,
             run.cases,
             f"{run.rate('schema_valid'):.0%}",
+            rated,
         )
 
     @admin.action(description="Run the golden briefs (Spectra's own cost)")
@@ -381,3 +395,47 @@ class PromptVersionAdmin(OperatorsEditAdmin):
         for version in queryset:
             prompt_retire(version=version, actor=request.user)
         self.message_user(request, f"Retired {queryset.count()} version(s).", messages.SUCCESS)
+
+
+@admin.register(PromptTestRun)
+class PromptTestRunAdmin(OperatorsEditAdmin):
+    """A run over the golden briefs: each case's output, its scores, and a person's rating."""
+
+    list_display = ["version", "created_at", "cases", "expectations_met", "schema_valid"]
+    list_select_related = ["version"]
+
+    def has_add_permission(self, request):
+        return False  # runs come from the "run the golden briefs" action or the command
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = get_object_or_404(PromptTestRun.objects.select_related("version"), pk=object_id)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not request.user.is_superuser:
+                raise PermissionDenied
+            ratings = {}
+            for index in range(len(run.results)):
+                raw = request.POST.get(f"rating_{index}", "")
+                if raw.isdigit():
+                    ratings[index] = int(raw)
+            try:
+                prompt_test_rate(run=run, ratings=ratings, actor=request.user)
+            except PromptError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"Saved {len(ratings)} rating(s).", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": str(run),
+            "opts": self.opts,
+            "run": run,
+            "cases": [
+                (i, case, json.dumps(case.get("output"), indent=2, ensure_ascii=False))
+                for i, case in enumerate(run.results)
+            ],
+            "ratings": list(RATINGS),
+            "may_rate": request.user.is_superuser,
+        }
+        return TemplateResponse(request, "admin/creative/prompttestrun/rate.html", context)

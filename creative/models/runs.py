@@ -28,3 +28,13 @@ class PromptTestRun(models.Model):
 
     def rate(self, field: str) -> float:
         return getattr(self, field) / self.cases if self.cases else 0.0
+
+    @property
+    def ratings(self) -> list[int]:
+        return [r["rating"] for r in self.results if r.get("rating")]
+
+    @property
+    def human_rating(self) -> float | None:
+        """The mean of the people's 1–5 ratings, where cases were rated."""
+        ratings = self.ratings
+        return sum(ratings) / len(ratings) if ratings else None

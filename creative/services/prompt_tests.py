@@ -15,6 +15,7 @@ from creative.models import PromptTestRun, PromptVersion, Purpose
 from creative.safety import SAFE, Rules, rules_verdict
 from creative.schemas import AdCopy, SafetyVerdict
 from creative.services.generate import FALLBACK, VALID, generate
+from creative.services.prompts import PromptError
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 FALLBACKS = {
@@ -61,7 +62,29 @@ def _score(case: dict, result) -> dict:
         "brand_safe": verdict is None or verdict.verdict == SAFE,
         "expectation_met": met and result.status != FALLBACK,
         "problems": result.problems[:5] + (verdict.reasons[:5] if verdict else []),
+        # What the model wrote, for a person to read and rate (1–5) on the run's page.
+        "output": value.model_dump(mode="json"),
+        "rating": None,
     }
+
+
+RATINGS = range(1, 6)
+
+
+def prompt_test_rate(*, run: PromptTestRun, ratings: dict[int, int], actor) -> PromptTestRun:
+    """A person's 1–5 rating of some of the run's cases (by index); the rest keep theirs."""
+    if not (actor is not None and actor.is_active and actor.is_superuser):
+        raise PromptError("Only Spectra's operators rate prompt tests.")
+    results = [dict(r) for r in run.results]
+    for index, rating in ratings.items():
+        if not 0 <= index < len(results):
+            raise PromptError(f"This run has no case {index + 1}.")
+        if rating not in RATINGS:
+            raise PromptError(f"A rating is 1 to 5, not {rating!r}.")
+        results[index].update(rating=rating, rated_by=actor.get_username())
+    run.results = results
+    run.save(update_fields=["results"])
+    return run
 
 
 def prompt_test_run(*, version: PromptVersion, actor=None, cases=None) -> PromptTestRun:

@@ -168,4 +168,9 @@ OPERATORS_ONLY = {
     "django_q.OrmQ",
 }
 # Global, not tenant data: covered by its own tests (the kill-switch page).
-GLOBAL = {"campaigns.ExecutionSwitch", "creative.ModelPrice", "creative.PromptVersion"}
+GLOBAL = {
+    "campaigns.ExecutionSwitch",
+    "creative.ModelPrice",
+    "creative.PromptVersion",
+    "creative.PromptTestRun",
+}

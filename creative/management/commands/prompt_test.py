@@ -3,7 +3,7 @@ briefs, beside the published version's."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from creative.models import PromptStatus, PromptVersion
+from creative.models import PromptStatus, PromptTestRun, PromptVersion
 from creative.services.prompt_tests import golden_cases, prompt_test_run
 
 RATES = [
@@ -45,3 +45,13 @@ class Command(BaseCommand):
         self.stdout.write(header)
         for field, label in RATES:
             self.stdout.write(f"{label:24}" + "".join(f"{r.rate(field):>26.0%}" for r in runs))
+        # People rate a run's outputs on its page in the console; a new run is unrated, so
+        # the version's latest rated run speaks for it.
+        self.stdout.write(f"{'rated by people':24}" + "".join(f"{_rated(r):>26}" for r in runs))
+
+
+def _rated(run) -> str:
+    for earlier in PromptTestRun.objects.filter(version=run.version).order_by("-created_at"):
+        if earlier.human_rating is not None:
+            return f"{earlier.human_rating:.1f}/5 ({len(earlier.ratings)})"
+    return "not yet"
