@@ -34,6 +34,9 @@ class BrandRules(models.Model):
     tone = models.TextField(blank=True, default="", help_text="Told to the judge in words.")
     history = HistoricalRecords()
 
+    class Meta:
+        verbose_name, verbose_name_plural = "brand rules", "brand rules"
+
     def __str__(self) -> str:
         return f"brand rules of {self.organization}"
 

@@ -59,6 +59,7 @@ class AICall(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name, verbose_name_plural = "AI call", "AI calls"
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["organization", "created_at"], name="aicall_org_month"),
@@ -80,6 +81,7 @@ class AISpend(models.Model):
     calls = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name, verbose_name_plural = "AI spend", "AI spend"
         constraints = [
             models.UniqueConstraint(fields=["organization", "month"], name="ai_spend_month")
         ]

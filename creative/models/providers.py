@@ -49,6 +49,7 @@ class AIProvider(models.Model):
     history = HistoricalRecords(excluded_fields=["api_key_ciphertext"])
 
     class Meta:
+        verbose_name, verbose_name_plural = "AI provider", "AI providers"
         ordering = ["organization", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="ai_provider_name"),
@@ -81,6 +82,9 @@ class AISettings(models.Model):
         help_text="USD a month; past it, generation waits and the admins are alerted.",
     )
     history = HistoricalRecords()
+
+    class Meta:
+        verbose_name, verbose_name_plural = "AI settings", "AI settings"
 
     def __str__(self) -> str:
         return f"AI settings of {self.organization}"
