@@ -6,6 +6,7 @@ credentials are accepted write-only and handed to the credentials service.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.backends.base.operations import BaseDatabaseOperations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -34,6 +35,7 @@ from campaigns.models import (
     Recommendation,
     RecommendationKind,
 )
+from campaigns.models.accounts import validate_account_api_url
 from campaigns.models.tenancy import WEBHOOK_URL_VALIDATORS
 from campaigns.services.campaigns import PERSON_TRANSITIONS, campaign_pending_status_change
 from executors.models import ExecutionLog
@@ -141,6 +143,18 @@ class AccountSerializer(ModelSerializer):
             }
         }
         validators = []  # uniqueness is the database's answer (409), checked inside the tenant
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        # DRF does not run the model's clean(): the platform's own host check runs here.
+        instance = getattr(self, "instance", None)
+        platform = attrs.get("platform") or getattr(instance, "platform", "")
+        url = attrs.get("api_base_url") or getattr(instance, "api_base_url", "")
+        try:
+            validate_account_api_url(platform, url)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
 
 
 class AccountUpdateSerializer(AccountSerializer):

@@ -43,6 +43,26 @@ PLATFORM_URL_PURPOSES = {
 }
 
 
+def validate_account_api_url(platform: str, url: str) -> None:
+    """An account's API root must be its own platform's host.
+
+    The field's validator accepts either platform's hosts (it cannot see the platform);
+    this sees both. The connection-time check refuses a mismatch anyway, but a form or
+    API error now beats a failed sync later. Every way in (admin form, API) calls it.
+    """
+    purpose = PLATFORM_URL_PURPOSES.get(platform)
+    if not purpose or not url:
+        return
+    try:
+        validate_platform_api_url(url)
+    except ValidationError:
+        return  # the field's own error says it already
+    try:
+        validate_outbound_url(url, purpose)
+    except ValidationError as exc:
+        raise ValidationError({"api_base_url": exc.messages}) from None
+
+
 class AdAccount(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="accounts"
@@ -94,20 +114,7 @@ class AdAccount(models.Model):
 
     def clean(self):
         super().clean()
-        # The field's validator accepts either platform's hosts (it cannot see the
-        # platform); here, the account's own. The connection-time check refuses a
-        # mismatch anyway, but a form error now beats a failed sync later.
-        purpose = PLATFORM_URL_PURPOSES.get(self.platform)
-        if not purpose or not self.api_base_url:
-            return
-        try:
-            validate_platform_api_url(self.api_base_url)
-        except ValidationError:
-            return  # the field's own error says it already
-        try:
-            validate_outbound_url(self.api_base_url, purpose)
-        except ValidationError as exc:
-            raise ValidationError({"api_base_url": exc.messages}) from None
+        validate_account_api_url(self.platform, self.api_base_url)
 
     @property
     def has_credentials(self) -> bool:

@@ -70,3 +70,24 @@ def test_a_webhook_on_an_internal_endpoint_is_a_field_error(alice):
     assert response.status_code == 400, response.json()
     assert "private-network address" in response.json()["fields"]["webhook_url"][0]
     assert Organization.objects.get(pk=alice.org.pk).webhook_url_ciphertext == ""
+
+
+def test_an_account_pointed_at_the_other_platforms_api_is_a_field_error(alice):
+    # Allowed for some platform, but not this one: Google Ads credentials must never be
+    # sent to an Adobe host (or the other way round).
+    response = _create(client_for(alice.admin), alice.org, "https://platform.adobe.io/")
+
+    assert response.status_code == 400, response.json()
+    assert "api_base_url" in response.json()["fields"]
+    assert not AdAccount.objects.filter(external_id="555").exists()
+
+
+def test_changing_an_adobe_account_to_googles_api_is_a_field_error(alice):
+    response = client_for(alice.admin).patch(
+        f"/api/v1/accounts/{alice.account.pk}/",
+        {"api_base_url": "https://googleads.googleapis.com/"},
+        format="json",
+    )
+
+    assert response.status_code == 400, response.json()
+    assert AdAccount.objects.get(pk=alice.account.pk).api_base_url == alice.account.api_base_url
