@@ -87,9 +87,7 @@ def page(browser, live_server, request):
     """A page in a fresh browser context on the live server; screenshotted at the end.
 
     1440 × 900: a marketing-ops person's laptop, the size the console is held to."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1440, "height": 900}
-    )
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1440, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page
