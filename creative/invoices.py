@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from creative.models import AICall, Purpose
 
@@ -74,7 +74,8 @@ def invoice_for(*, organization_id: int, month: date) -> Invoice:
             images=Sum("images"),
             cost=Sum("cost"),
         )
-        .order_by("campaign__name", "purpose")
+        # Calls of no campaign first, on every database (PostgreSQL puts NULL last).
+        .order_by(F("campaign__name").asc(nulls_first=True), "purpose")
     )
     cents, total = cents_that_add_up([row["cost"] or Decimal(0) for row in rows])
     purposes = dict(Purpose.choices)
