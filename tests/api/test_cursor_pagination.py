@@ -1,5 +1,6 @@
 """Lists come in pages linked by opaque cursors, in the order asked for."""
 
+import json
 from base64 import b64encode
 from urllib.parse import quote
 
@@ -44,6 +45,13 @@ def _cursor(query: str) -> str:
         ("updated_at", "2026-13-45"),
         ("updated_at", "None"),
         ("name", "\x00"),
+        ("", '["abc", 1]'),  # a pair whose value the id cannot hold
+        ("", '["1", 0]'),
+        ("", '["1", "2"]'),
+        ("", "[1, 1]"),
+        ("", '["1", 99999999999999999999]'),
+        ("name", '["\\u0000", 1]'),
+        ("updated_at", '["None", 1]'),
     ],
 )
 def test_a_cursor_whose_position_the_ordering_cannot_hold_is_a_404(alice, ordering, position):
@@ -57,9 +65,9 @@ def test_a_cursor_whose_position_the_ordering_cannot_hold_is_a_404(alice, orderi
 
 
 def test_a_cursor_with_a_real_position_still_pages(alice):
-    response = client_for(alice.viewer).get(
-        f"/api/v1/campaigns/?cursor={_cursor(f'p={alice.campaign.pk + 1}')}"
-    )
+    after = alice.campaign.pk + 1  # a position is the ordering's value and the id
+    cursor = _cursor("p=" + json.dumps([str(after), after]))
+    response = client_for(alice.viewer).get(f"/api/v1/campaigns/?cursor={cursor}")
 
     assert response.status_code == 200
     assert [c["id"] for c in response.json()["results"]] == [alice.campaign.pk]
