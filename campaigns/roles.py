@@ -22,6 +22,10 @@ _MODELS = [
     "alert",
     "budgetpool",
     "changeset",
+    "brief",
+    "keyword",
+    "ad",
+    "asset",
 ]
 _OPTIMIZER_MODELS = ["optimizationrun", "seasonalevent"]
 _EXECUTOR_MODELS = ["executionlog", "circuitbreaker", "apiquotausage"]
@@ -44,12 +48,17 @@ ANALYST = VIEWER | {
     "campaigns.transition_campaign",
     "campaigns.acknowledge_alert",
     "campaigns.change_alert",
+    # a launch: write the brief, edit, reject and regenerate its assets
+    "campaigns.add_brief",
+    "campaigns.change_brief",
+    "campaigns.change_asset",
 }
 APPROVER = ANALYST | {
     "campaigns.approve_recommendation",
     "campaigns.reject_recommendation",
     "campaigns.rollback_recommendation",
     "campaigns.change_recommendation",
+    "campaigns.approve_launch",
 }
 ADMIN = APPROVER | {
     "campaigns.change_organization",

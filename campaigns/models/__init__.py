@@ -10,6 +10,19 @@ from campaigns.models.campaigns import (
     CampaignStatus,
 )
 from campaigns.models.change_sets import ChangeSet, ChangeSetStatus
+from campaigns.models.launches import (
+    Ad,
+    AdKind,
+    Asset,
+    AssetKind,
+    AssetReview,
+    AssetSource,
+    Brief,
+    Keyword,
+    MatchType,
+    Objective,
+    Verdict,
+)
 from campaigns.models.metrics import (
     DailyMetric,
     QuarantinedRow,
@@ -30,14 +43,21 @@ from campaigns.models.switch import ExecutionSwitch
 from campaigns.models.tenancy import Membership, Organization, Role
 
 __all__ = [
+    "Ad",
     "AdAccount",
     "AdGroup",
     "AdGroupStatus",
+    "AdKind",
     "Alert",
     "AlertKind",
+    "Asset",
+    "AssetKind",
+    "AssetReview",
+    "AssetSource",
     "Audience",
     "AudienceStatus",
     "Autonomy",
+    "Brief",
     "BudgetPool",
     "Campaign",
     "CampaignStatus",
@@ -47,7 +67,10 @@ __all__ = [
     "ExecutionMode",
     "ExecutionSwitch",
     "GuardrailPolicy",
+    "Keyword",
+    "MatchType",
     "Membership",
+    "Objective",
     "Organization",
     "Platform",
     "QuarantineKind",
@@ -62,4 +85,5 @@ __all__ = [
     "Source",
     "SyncRun",
     "SyncStatus",
+    "Verdict",
 ]

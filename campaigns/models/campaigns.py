@@ -57,7 +57,7 @@ class Campaign(RefuseUnsavedCopies, ConcurrentTransitionMixin, models.Model):
     budget_pool = models.ForeignKey(
         BudgetPool, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaigns"
     )
-    external_id = models.CharField(max_length=64)
+    external_id = models.CharField(max_length=64, blank=True)
     name = models.CharField(max_length=255)
     status = FSMField(default=S.DRAFT, choices=S.choices, protected=True, db_index=True)
 
@@ -95,7 +95,12 @@ class Campaign(RefuseUnsavedCopies, ConcurrentTransitionMixin, models.Model):
     class Meta:
         ordering = ["account", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["account", "external_id"], name="campaign_unique"),
+            # A launch's campaign has no platform id until the platform created it.
+            models.UniqueConstraint(
+                fields=["account", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="campaign_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(status__in=S.values), name="campaign_status_valid"
             ),
@@ -131,7 +136,8 @@ class Campaign(RefuseUnsavedCopies, ConcurrentTransitionMixin, models.Model):
 
     # --- state machine -------------------------------------------------------
     # Bodies are empty on purpose: side effects (locks, history, platform
-    # writes) belong to the services that call these.
+    # writes, the launch's generation and deployment) belong to the services
+    # that call these; the launch's are campaigns.services.launches.
 
     @transition(
         status, source=S.DRAFT, target=S.GENERATING_ASSETS, custom={"label": "Generate assets"}
@@ -143,24 +149,42 @@ class Campaign(RefuseUnsavedCopies, ConcurrentTransitionMixin, models.Model):
         status,
         source=S.GENERATING_ASSETS,
         target=S.PENDING_DEPLOYMENT,
-        custom={"label": "Assets ready"},
+        custom={"label": "Assets ready", "admin": False},
     )
     def mark_assets_ready(self):
         pass
 
-    @transition(status, source=S.PENDING_DEPLOYMENT, target=S.DEPLOYING, custom={"label": "Deploy"})
+    @transition(
+        status,
+        source=S.PENDING_DEPLOYMENT,
+        target=S.DEPLOYING,
+        custom={"label": "Deploy", "admin": False},
+    )
     def start_deployment(self):
         pass
 
-    @transition(status, source=S.DEPLOYING, target=S.ACTIVE, custom={"label": "Deployed"})
+    @transition(
+        status, source=S.DEPLOYING, target=S.ACTIVE, custom={"label": "Deployed", "admin": False}
+    )
     def mark_deployed(self):
+        pass
+
+    # A dry-run account's deployment writes nothing: the requests it would have
+    # sent are logged and the launch waits for review again.
+    @transition(
+        status,
+        source=S.DEPLOYING,
+        target=S.PENDING_DEPLOYMENT,
+        custom={"label": "Simulated", "admin": False},
+    )
+    def mark_deployment_simulated(self):
         pass
 
     @transition(
         status,
         source=[S.GENERATING_ASSETS, S.DEPLOYING],
         target=S.FAILED,
-        custom={"label": "Mark failed"},
+        custom={"label": "Mark failed", "admin": False},
     )
     def fail(self):
         pass
@@ -197,7 +221,7 @@ class AdGroupStatus(models.TextChoices):
 
 class AdGroup(RefuseUnsavedCopies, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ad_groups")
-    external_id = models.CharField(max_length=64)
+    external_id = models.CharField(max_length=64, blank=True)
     name = models.CharField(max_length=255)
     status = models.CharField(
         max_length=16, choices=AdGroupStatus.choices, default=AdGroupStatus.ACTIVE
@@ -211,7 +235,11 @@ class AdGroup(RefuseUnsavedCopies, models.Model):
     class Meta:
         ordering = ["campaign", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "external_id"], name="adgroup_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="adgroup_unique",
+            ),
             models.CheckConstraint(condition=models.Q(bid__gte=0), name="adgroup_bid_non_negative"),
             models.CheckConstraint(
                 condition=models.Q(quality_score__isnull=True)

@@ -115,6 +115,19 @@ class GuardrailPolicy(RefuseUnsavedCopies, models.Model):
     recommendation_ttl_hours = models.PositiveIntegerField(
         default=48, validators=_in_bounds("recommendation_ttl_hours")
     )
+    max_launch_daily_budget = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The largest daily budget a brief may ask for, in the account's currency. "
+        "Empty: no limit beyond the account's.",
+    )
+    launch_requires_approval = models.BooleanField(
+        default=True,
+        help_text="A person (approver) approves every launch. Off: a launch whose every asset "
+        "is safe and none came from a fallback deploys on its own.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

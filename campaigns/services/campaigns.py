@@ -26,13 +26,11 @@ from campaigns.services.recommendations import recommendations_create_bulk
 
 # Transitions a person may take from the console; the lock transitions are
 # the pipeline's alone (campaigns.services.execution locks in bulk; recovery
-# releases a dead writer's lock with campaign_unlock).
+# releases a dead writer's lock with campaign_unlock), and a launch's are taken
+# by the services that do their work (campaigns.services.launches): assets are
+# ready when generated and checked, deployed when the platform says so.
 PERSON_TRANSITIONS = {
     "start_asset_generation",
-    "mark_assets_ready",
-    "start_deployment",
-    "mark_deployed",
-    "fail",
     "reset_to_draft",
     "pause",
     "resume",
@@ -57,6 +55,10 @@ def campaign_transition(*, campaign: Campaign, transition: str, actor, reason: s
     if not reason.strip():
         raise ServiceError("Say why: a reason is required for every campaign transition.")
     authorize(actor, "campaigns.transition_campaign", campaign)
+    if transition == "start_asset_generation":  # starts the work, not only the state
+        from campaigns.services.launches import launch_generate
+
+        return launch_generate(campaign=campaign, actor=actor)
     with transaction.atomic():
         current = _locked(campaign)
         authorize(actor, "campaigns.transition_campaign", current)  # the stored row decides
@@ -97,6 +99,10 @@ def _request_status_change(*, campaign: Campaign, transition: str, actor, reason
     if not reason.strip():
         raise ServiceError("Say why: a reason is required for every campaign transition.")
     authorize(actor, "campaigns.transition_campaign", campaign)
+    if transition == "start_asset_generation":  # starts the work, not only the state
+        from campaigns.services.launches import launch_generate
+
+        return launch_generate(campaign=campaign, actor=actor)
     kind = STATUS_KINDS[transition]
     with transaction.atomic():
         current = _locked(campaign)
