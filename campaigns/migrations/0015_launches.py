@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['campaign', 'ad_group', 'kind'],
+                'ordering': ['ad_group_id', 'kind'],
             },
             bases=(campaigns.models.guards.RefuseUnsavedCopies, models.Model),
         ),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['ad', 'kind', 'position'],
+                'ordering': ['ad_id', 'kind', 'position'],
             },
             bases=(campaigns.models.guards.RefuseUnsavedCopies, models.Model),
         ),
@@ -199,7 +199,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['campaign', 'ad_group', 'negative', 'text'],
+                'ordering': ['campaign_id', 'ad_group_id', 'negative', 'text'],
             },
             bases=(campaigns.models.guards.RefuseUnsavedCopies, models.Model),
         ),

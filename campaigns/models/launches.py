@@ -106,7 +106,7 @@ class Keyword(RefuseUnsavedCopies, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["campaign", "ad_group", "negative", "text"]
+        ordering = ["campaign_id", "ad_group_id", "negative", "text"]  # ids: no join loops
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "ad_group", "text", "match_type", "negative"],
@@ -143,7 +143,7 @@ class Ad(RefuseUnsavedCopies, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["campaign", "ad_group", "kind"]
+        ordering = ["ad_group_id", "kind"]
         constraints = [
             models.UniqueConstraint(fields=["ad_group", "kind"], name="ad_one_per_kind"),
             models.CheckConstraint(
@@ -213,7 +213,7 @@ class Asset(RefuseUnsavedCopies, models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["ad", "kind", "position"]
+        ordering = ["ad_id", "kind", "position"]
         constraints = [
             models.UniqueConstraint(fields=["ad", "kind", "position"], name="asset_unique"),
             models.CheckConstraint(
