@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
 from campaigns.admin.filters import organization_filter
 from campaigns.models import Organization
+from campaigns.money import money
 from campaigns.selectors import scoped
 from creative.invoices import invoice_for
 from creative.llm.errors import AIRefused, AIUnavailable
@@ -33,6 +34,7 @@ from creative.models import (
     PromptTestRun,
     PromptVersion,
 )
+from creative.roi import value_of
 from creative.services.prompt_tests import (
     RATINGS,
     golden_cases,
@@ -147,16 +149,57 @@ class AICallAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
                 self.admin_site.admin_view(self.invoice_view),
                 name="creative_aicall_invoice",
             ),
+            path(
+                "value/",
+                self.admin_site.admin_view(self.value_view),
+                name="creative_aicall_value",
+            ),
             *super().get_urls(),
         ]
 
-    def invoice_view(self, request):
-        """A month's AI bill for one of the person's organizations, on screen or as CSV."""
+    def _organization(self, request):
+        """The organization asked for, among the person's own (the first by default)."""
         orgs = list(scoped(Organization.objects.all(), request.user).order_by("name"))
         chosen = request.GET.get("organization", "")
         org = next((o for o in orgs if str(o.pk) == chosen), orgs[0] if orgs else None)
         if org is None or not request.user.has_perm("creative.view_aicall", org):
             raise PermissionDenied
+        return org, orgs
+
+    def value_view(self, request):
+        """Per campaign: what the AI cost beside what it produced."""
+        org, orgs = self._organization(request)
+        value = value_of(organization_id=org.pk)
+        rows = [
+            {
+                "row": r,
+                "launch_value": money(r.launch_value, r.currency) if r.launched_on else "",
+                "launch_spend": money(r.launch_spend, r.currency) if r.launched_on else "",
+                "per_dollar": (
+                    money(r.value_per_ai_dollar, r.currency)
+                    if r.value_per_ai_dollar is not None
+                    else ""
+                ),
+                "expected": money(r.changes_expected_daily, r.currency)
+                if r.changes_executed
+                else "",
+            }
+            for r in value.campaigns
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"What the AI is worth to {org}",
+            "opts": self.opts,
+            "value": value,
+            "rows": rows,
+            "organization": org,
+            "organizations": orgs,
+        }
+        return TemplateResponse(request, "admin/creative/aicall/value.html", context)
+
+    def invoice_view(self, request):
+        """A month's AI bill for one of the person's organizations, on screen or as CSV."""
+        org, orgs = self._organization(request)
         raw_month = request.GET.get("month", "")
         try:
             month = datetime.strptime(raw_month, "%Y-%m").date() if raw_month else None
