@@ -88,7 +88,7 @@ class CursorPage(CursorPagination):
 
     def encode_cursor(self, cursor):
         value, pk = cursor.position
-        wire = json.dumps([None if value is None else str(value), pk])
+        wire = json.dumps([str(value), pk])  # never NULL: nullable fields are coalesced
         return super().encode_cursor(cursor._replace(position=wire))
 
     def decode_cursor(self, request):

@@ -66,7 +66,7 @@ def value_of(*, organization_id: int) -> OrganizationValue:
     unassigned = costs.pop(None, {"cost": ZERO})["cost"] or ZERO
     campaigns = (
         Campaign.objects.filter(account__organization_id=organization_id)
-        .filter(Q(pk__in=[pk for pk in costs]) | Q(brief__isnull=False))
+        .filter(Q(pk__in=list(costs)) | Q(brief__isnull=False))
         .select_related("account", "brief")
         .order_by("account__name", "name")
     )

@@ -21,6 +21,7 @@ from campaigns.models import (
 )
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.history import apply_transition, save_with_history
+from campaigns.services.launches import launch_generate
 from campaigns.services.proposal_checks import proposals_recheck
 from campaigns.services.recommendations import recommendations_create_bulk
 
@@ -56,8 +57,6 @@ def campaign_transition(*, campaign: Campaign, transition: str, actor, reason: s
         raise ServiceError("Say why: a reason is required for every campaign transition.")
     authorize(actor, "campaigns.transition_campaign", campaign)
     if transition == "start_asset_generation":  # starts the work, not only the state
-        from campaigns.services.launches import launch_generate
-
         return launch_generate(campaign=campaign, actor=actor)
     with transaction.atomic():
         current = _locked(campaign)
@@ -100,8 +99,6 @@ def _request_status_change(*, campaign: Campaign, transition: str, actor, reason
         raise ServiceError("Say why: a reason is required for every campaign transition.")
     authorize(actor, "campaigns.transition_campaign", campaign)
     if transition == "start_asset_generation":  # starts the work, not only the state
-        from campaigns.services.launches import launch_generate
-
         return launch_generate(campaign=campaign, actor=actor)
     kind = STATUS_KINDS[transition]
     with transaction.atomic():

@@ -36,7 +36,7 @@ from campaigns.models import (
 from campaigns.money import minor_unit, money
 from campaigns.selectors import policy_for_account
 from campaigns.services.errors import ServiceError
-from campaigns.services.history import apply_transition, save_with_history
+from campaigns.services.history import apply_transition, copy_to_history, save_with_history
 
 S = CampaignStatus
 MAX_LIST = 20  # locations, languages, selling points
@@ -303,9 +303,8 @@ def launch_generate(*, campaign: Campaign, actor) -> Campaign:
             actor=actor,
             reason=f"Asset generation started by {actor}",
         )
-        if not Brief.objects.filter(campaign=current).exists():
+        if not Brief.objects.filter(campaign=current).update(failure_reason=""):
             raise ServiceError("This campaign has no brief to generate assets from.")
-        Brief.objects.filter(campaign=current).update(failure_reason="")
         _queue("spectra.launch.generate_task", current, "generate assets")
     return current
 
@@ -385,11 +384,13 @@ def launch_problems(campaign: Campaign) -> list[str]:
 
 
 def _approve(current: Campaign, brief: Brief, *, actor, reason: str) -> Campaign:
-    Asset.objects.filter(
-        campaign=current, review=AssetReview.PROPOSED, verdict=Verdict.SAFE
-    ).update(review=AssetReview.APPROVED, updated_at=timezone.now())
+    now = timezone.now()
+    safe = Asset.objects.filter(campaign=current, review=AssetReview.PROPOSED, verdict=Verdict.SAFE)
+    ids = list(safe.values_list("pk", flat=True))
+    Asset.objects.filter(pk__in=ids).update(review=AssetReview.APPROVED, updated_at=now)
+    copy_to_history(Asset, ids, actor=actor, when=now, reason=reason)
     brief.approved_by = actor if getattr(actor, "pk", None) else None
-    brief.approved_at = timezone.now()
+    brief.approved_at = now
     save_with_history(brief, actor=actor, reason=reason)
     current = _move(current, "start_deployment", actor=actor, reason=reason)
     _queue("spectra.launch.deploy_task", current, "deploy")
@@ -400,7 +401,7 @@ def launch_approve(*, campaign: Campaign, actor, note: str = "") -> Campaign:
     """PENDING_DEPLOYMENT → DEPLOYING by an approver; refused while anything is unsafe."""
     authorize(actor, "campaigns.approve_launch", campaign)
     with transaction.atomic():
-        current = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        current = Campaign.objects.select_for_update().select_related("account").get(pk=campaign.pk)
         if current.status != S.PENDING_DEPLOYMENT:
             apply_transition(current, "start_deployment")  # raises, naming the state
         problems = launch_problems(current)

@@ -70,6 +70,10 @@ def test_a_safe_launch_is_approved_and_its_deployment_queued(
         AssetReview.APPROVED
     }
     assert "Looks right" in campaign.history.first().history_change_reason
+    # each asset's approval is a version of it, naming who approved
+    approvals = Asset.history.filter(campaign=campaign, review=AssetReview.APPROVED)
+    assert approvals.count() == 5
+    assert {h.history_user for h in approvals} == {alice.approver}
 
 
 @pytest.mark.parametrize(
