@@ -40,3 +40,10 @@ def recover_executions_task() -> int:
 def enforce_spend_limits_task(account_id: int) -> int:
     """Pause the account's campaigns that passed a spend limit; returns how many."""
     return len(enforce_spend_limits(account=AdAccount.objects.get(pk=account_id)))
+
+
+def deploy_campaign_task(campaign_id: int) -> str | None:
+    """Deploy one launch (retries and leases are spectra.launch's, not this wrapper's)."""
+    from executors.deploy import deploy_campaign
+
+    return deploy_campaign(campaign_id, actor=system_user())

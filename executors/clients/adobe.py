@@ -292,6 +292,18 @@ class AdobeClient:
             body["destinations"] = list(DEFAULT_DESTINATIONS)
         return "POST", "data/core/ups/segment/jobs", body
 
+    # --- launch: creates and lookups by name --------------------------------------
+    def create(self, kind: str, body: dict, *, key: str) -> WriteResult:
+        """POST a campaign, ad group or creative (kind: campaigns | adGroups | creatives)
+        with its idempotency key; retried with the same key, so it lands at most once."""
+        if kind not in ("campaigns", "adGroups", "creatives"):
+            raise ValueError(f"Adobe creates no {kind!r}.")
+        return self._write("POST", kind, body, key)
+
+    def find(self, kind: str, **filters: str) -> list[dict]:
+        """The created objects of a kind matching the filters (name, campaignId, adGroupId)."""
+        return [item for item in self._pages(kind, kind, filters) if isinstance(item, dict)]
+
     def send(self, request: tuple[str, str, dict], *, key: str) -> WriteResult:
         """Send one prepared write (see the *_request builders) with its idempotency key."""
         method, path, body = request

@@ -593,6 +593,41 @@ class GoogleAdsClient:
         done = self._mutate("campaigns", operations, validate_only, partial_failure)
         return [done[i] for i in range(len(changes))]
 
+    def mutate_operations(
+        self,
+        service: str,
+        operations: list[dict],
+        *,
+        validate_only: bool = False,
+        partial_failure: bool = True,
+    ) -> dict:
+        """One `{service}:mutate` of raw operations (creates included), its answer as sent.
+
+        Same token, timeouts, retries and URL policy as every write here: a lost answer
+        raises OutcomeUnknown and is never re-sent (look the objects up by name before
+        trying again); a 400 refusing the whole request raises PlatformError with
+        Google's body (`refusal_messages` reads it).
+        """
+        if not 0 < len(operations) <= MAX_OPERATIONS:
+            raise ValueError(f"1 to {MAX_OPERATIONS} operations per request.")
+        # googleAds:mutate takes operations of several services ("mutateOperations").
+        key = "mutateOperations" if service == "googleAds" else "operations"
+        body = {key: operations, "partialFailure": partial_failure, "validateOnly": validate_only}
+        response = self._post(f"{service}:mutate", body, write=True)
+        if not isinstance(response, dict):
+            raise OutcomeUnknown(f"{PLATFORM} answered a mutate with something not an object.")
+        return response
+
+    @staticmethod
+    def refusal_messages(status: object) -> dict[int | None, str]:
+        """Google's reasons from a partialFailureError or an error body, by operation index
+        (None: about the request), as "family.CODE: message"."""
+        by_index, general = _failures(status)
+        out: dict[int | None, str] = {i: f"{code}: {msg}" for i, (msg, code) in by_index.items()}
+        if general:
+            out[None] = "; ".join(f"{code}: {msg}" if code else msg for msg, code in general)
+        return out
+
     def _mutate(
         self, service: str, operations: list[_Operation], validate_only: bool, partial_failure: bool
     ) -> dict[int, OperationResult]:

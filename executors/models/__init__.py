@@ -1,4 +1,4 @@
-from executors.models.log import ExecutionLog, ExecutionOutcome
+from executors.models.log import DeployLog, ExecutionLog, ExecutionOutcome
 from executors.models.resilience import (
     ApiQuotaUsage,
     BreakerState,
@@ -10,6 +10,7 @@ __all__ = [
     "ApiQuotaUsage",
     "BreakerState",
     "CircuitBreaker",
+    "DeployLog",
     "ExecutionLog",
     "ExecutionOutcome",
     "RateLimitWindow",

@@ -64,3 +64,38 @@ class ExecutionLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The execution log is append-only: rows cannot be deleted.")
+
+
+class DeployLog(models.Model):
+    """One row per call a launch's deployment made (or, on a dry run, would have made):
+    append-only like ExecutionLog, and redacted before it is stored. A deployment has
+    no recommendation, so it has its own log, keyed by the campaign."""
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.PROTECT, related_name="deploy_log"
+    )
+    account = models.ForeignKey(AdAccount, on_delete=models.PROTECT, related_name="deploy_log")
+    action = models.CharField(max_length=60, help_text="e.g. google.campaigns.create")
+    mode = models.CharField(max_length=16, help_text="The account's execution mode then.")
+    request = models.JSONField(default=dict, blank=True)
+    response = models.JSONField(default=dict, blank=True)
+    outcome = models.CharField(max_length=16, choices=ExecutionOutcome.choices)
+    detail = models.TextField(blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} of campaign #{self.campaign_id} ({self.outcome})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The deploy log is append-only: rows cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The deploy log is append-only: rows cannot be deleted.")

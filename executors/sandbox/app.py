@@ -138,10 +138,11 @@ class SandboxApp:
         # (path pattern, {method: handler}); the first pattern that matches owns the path.
         platform_routes = [
             (r"/ims/token/v3", {"POST": self._token}),
-            (r"/campaigns", {"GET": self._list_campaigns}),
+            (r"/campaigns", {"GET": self._list_campaigns, "POST": self._write}),
             (r"/campaigns/(?P<campaign_id>[^/]+)", {"GET": self._get_campaign}),
             (r"/campaign/(?P<campaign_id>[^/]+)", {"PATCH": self._write}),
-            (r"/adGroups", {"GET": self._list_ad_groups}),
+            (r"/adGroups", {"GET": self._list_ad_groups, "POST": self._write}),
+            (r"/creatives", {"GET": self._list_creatives, "POST": self._write}),
             (r"/adGroups/(?P<ad_group_id>[^/]+)", {"GET": self._get_ad_group}),
             (r"/adGroups/(?P<ad_group_id>[^/]+)/bidding", {"PATCH": self._write}),
             (r"/data/core/ups/segment/definitions", {"GET": self._list_segments}),
@@ -298,17 +299,28 @@ class SandboxApp:
             seen = [
                 self.world.seen("campaign", i, now=now) for i in range(len(self.world.campaign_ids))
             ]
-            items = seen + list(self.world.injected["campaigns"])
+            items = seen + [dict(c) for c in self.world.launched.adobe["campaigns"].values()]
+            items = _named(request, items) + list(self.world.injected["campaigns"])
         return self._listing(request, "campaigns", items)
 
     def _get_campaign(self, request: Request, campaign_id: str) -> Response:
         with self.lock:
+            created = self.world.launched.adobe["campaigns"].get(campaign_id)
+            if created is not None:
+                return Response(200, dict(created))
             index = _lookup(self.world.campaign_index, campaign_id, "Campaign")
             return Response(200, self.world.seen("campaign", index, now=time.monotonic()))
 
     def _list_ad_groups(self, request: Request) -> Response:
         campaign_id = request.query.get("campaignId") or None
         with self.lock:
+            created = [
+                dict(g)
+                for g in self.world.launched.adobe["adGroups"].values()
+                if campaign_id is None or g["campaignId"] == campaign_id
+            ]
+            if campaign_id in self.world.launched.adobe["campaigns"]:
+                return self._listing(request, "adGroups", _named(request, created))
             if campaign_id is None:
                 indexes = range(len(self.world.ad_group_ids))
             else:
@@ -316,6 +328,7 @@ class SandboxApp:
                 indexes = self.world.campaign_ad_groups(index)
             now = time.monotonic()
             items = [self.world.seen("adGroup", int(i), now=now) for i in indexes]
+            items = _named(request, items + created)
             items += [
                 row
                 for row in self.world.injected["adGroups"]
@@ -325,6 +338,16 @@ class SandboxApp:
                 or row["campaignId"] == campaign_id
             ]
         return self._listing(request, "adGroups", items)
+
+    def _list_creatives(self, request: Request) -> Response:
+        ad_group_id = request.query.get("adGroupId") or None
+        with self.lock:
+            items = [
+                dict(c)
+                for c in self.world.launched.adobe["creatives"].values()
+                if ad_group_id is None or c["adGroupId"] == ad_group_id
+            ]
+        return self._listing(request, "creatives", items)
 
     def _get_ad_group(self, request: Request, ad_group_id: str) -> Response:
         with self.lock:
@@ -498,6 +521,12 @@ class SandboxApp:
 
 def _compile(routes: list[tuple[str, dict[str, Handler]]]) -> list[tuple[re.Pattern, dict]]:
     return [(re.compile(pattern + "$"), methods) for pattern, methods in routes]
+
+
+def _named(request: Request, items: list) -> list:
+    """Items whose name is the `name` query parameter (all of them without one)."""
+    name = request.query.get("name")
+    return items if name is None else [i for i in items if i.get("name") == name]
 
 
 def _lookup(index_of: Callable[[str], int], identifier: str, kind: str) -> int:

@@ -34,8 +34,9 @@ from executors.sandbox.google_errors import (
     quota_exhausted,
 )
 from executors.sandbox.google_gaql import parse
-from executors.sandbox.google_mutate import SERVICES, mutate
+from executors.sandbox.google_mutate import SERVICES, mutate, mutate_all
 from executors.sandbox.google_search import search_stream
+from executors.sandbox.launched import GOOGLE_COLLECTIONS
 
 logger = logging.getLogger("executors.sandbox")
 
@@ -44,6 +45,7 @@ _CUSTOMER = r"/(?P<version>v\d+)/customers/(?P<customer_id>[^/]+)"
 _ROUTES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^/oauth2/token$"), "token"),
     (re.compile(_CUSTOMER + r"/googleAds:searchStream$"), "search_stream"),
+    (re.compile(_CUSTOMER + r"/googleAds:mutate$"), "mutate_all"),
     (re.compile(_CUSTOMER + r"/(?P<collection>\w+):mutate$"), "mutate"),
 ]
 
@@ -178,10 +180,26 @@ class GoogleAdsApi:
             batches = search_stream(self.app.world, customer_id, query, request_id)
         return Response(200, batches)
 
+    def _mutate_all(
+        self, request: Request, request_id: str, version: str, customer_id: str
+    ) -> Response:
+        self._authorise(request, version, customer_id)
+        world = self.app.world
+        if not self.app.faults.allow_write(world.faults):
+            self.app.faults.count_rate_limited()
+            limit = world.faults["writeRateLimit"]
+            raise quota_exhausted(1, f"Write rate limit of {limit:g} requests per second.")
+        body = request.json()
+        with self.app.lock:
+            payload, applied = mutate_all(world, customer_id, body, request_id)
+            if applied and self.app.state_path:
+                world.save(self.app.state_path)
+        return Response(200, payload)
+
     def _mutate(
         self, request: Request, request_id: str, version: str, customer_id: str, collection: str
     ) -> Response:
-        if collection not in SERVICES:
+        if collection not in SERVICES and collection not in GOOGLE_COLLECTIONS:
             raise not_found(f"{collection}:mutate is not served by the sandbox.")
         self._authorise(request, version, customer_id)
         world = self.app.world

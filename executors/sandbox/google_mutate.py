@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from executors.sandbox import launched
 from executors.sandbox.google_errors import (
     bad_payload,
     failure,
@@ -278,11 +279,122 @@ def _plan(world: World, customer_id: str, service: Service, index: int, op: obje
     return Planned(index, update["resourceName"], method, path, body)
 
 
+def _plan_launch(
+    world: World, customer_id: str, collection: str, index: int, op: object, pending: list
+) -> Planned | None:
+    """A create, or a status update of a created object (see launched.py); None for the
+    updates of the generated world, planned by `_plan`."""
+    if not isinstance(op, dict):
+        return None
+    update = op.get("update")
+    is_update = isinstance(update, dict) and launched.is_launched(world, update.get("resourceName"))
+    if "create" not in op and not is_update:
+        return None
+    path = (
+        f"/googleads/customers/{customer_id}/{collection}:{'create' if not is_update else 'update'}"
+    )
+    try:
+        if is_update:
+            body = launched.plan_google_update(
+                world, customer_id, collection, update, op.get("updateMask")
+            )
+            return Planned(index, body["resourceName"], "POST", path, body)
+        record = launched.plan_google_create(world, customer_id, collection, op["create"], pending)
+    except launched.CreateError as exc:
+        kind = "update" if is_update else "create"
+        raise _error(
+            exc.family, exc.code, exc.message, operation_location(index, kind, *exc.fields)
+        ) from None
+    number = world.launched.next_id + len(pending)
+    name = launched.resource_name(record, number)
+    pending.append(record | {"resource_name": name})
+    body = {"id": number, "record": record}
+    return Planned(index, name, "POST", path, body)
+
+
 def _flag(body: dict, name: str) -> bool:
     value = body.get(name, False)
     if not isinstance(value, bool):
         raise bad_payload(name, f"Invalid value at '{name}' ({value!r}): expected true or false.")
     return value
+
+
+# googleAds:mutate operation keys -> the collection each one changes.
+MUTATE_ALL = {
+    "campaignBudgetOperation": "campaignBudgets",
+    "campaignOperation": "campaigns",
+    "adGroupOperation": "adGroups",
+    "adGroupCriterionOperation": "adGroupCriteria",
+    "campaignCriterionOperation": "campaignCriteria",
+    "adGroupAdOperation": "adGroupAds",
+}
+_TEMPORARY = re.compile(r"^customers/\d+/\w+/-\d+$")
+
+
+def _resolve(value: object, names: dict[str, str]) -> object:
+    """A create body with temporary resource names (negative ids) replaced."""
+    if isinstance(value, dict):
+        return {k: _resolve(v, names) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, names) for v in value]
+    return names.get(value, value) if isinstance(value, str) else value
+
+
+def mutate_all(world: World, customer_id: str, body: object, request_id: str) -> tuple[dict, int]:
+    """`googleAds:mutate`: creates of several services in one request, in order, where a
+    later operation may name an earlier create by its temporary (negative) id.
+
+    Served for creates (a launch's whole plan, usually with validateOnly); all or
+    nothing unless partialFailure.
+    """
+    if not isinstance(body, dict):
+        raise bad_payload("", "The request body must be a JSON object.")
+    unknown = sorted(set(body) - {"mutateOperations", "partialFailure", "validateOnly"})
+    if unknown:
+        raise bad_payload(unknown[0], f'Unknown name "{unknown[0]}": Cannot find field.')
+    partial, validate_only = _flag(body, "partialFailure"), _flag(body, "validateOnly")
+    operations = body.get("mutateOperations")
+    if not isinstance(operations, list) or not operations:
+        raise invalid_argument(
+            failure("requestError", "OPERATION_REQUIRED", "At least one operation is required.")
+        )
+    names: dict[str, str] = {}
+    pending: list[dict] = []
+    planned: list[tuple[Planned, str]] = []
+    errors = []
+    for index, wrapper in enumerate(operations):
+        kinds = [k for k in (wrapper if isinstance(wrapper, dict) else {}) if k in MUTATE_ALL]
+        op = wrapper[kinds[0]] if len(kinds) == 1 else None
+        try:
+            if not isinstance(op, dict) or "create" not in op or not isinstance(op["create"], dict):
+                raise _error(
+                    "mutateError",
+                    "MUTATE_NOT_ALLOWED",
+                    "The sandbox's googleAds:mutate takes one create operation per entry.",
+                    operation_location(index),
+                )
+            temporary = op["create"].get("resourceName")
+            create = {k: v for k, v in op["create"].items() if k != "resourceName"}
+            op = {"create": _resolve(create, names)}
+            plan = _plan_launch(world, customer_id, MUTATE_ALL[kinds[0]], index, op, pending)
+        except OperationError as exc:
+            errors.append(exc.item)
+            continue
+        if isinstance(temporary, str) and _TEMPORARY.match(temporary):
+            names[temporary] = plan.resource_name
+        planned.append((plan, MUTATE_ALL[kinds[0]]))
+    if errors and not partial:
+        raise invalid_argument(*errors)
+    response: dict = {}
+    if not validate_only:
+        results: list[dict] = [{} for _ in operations]
+        for plan, collection in planned:
+            _apply(world, plan, collection, operations[plan.index], request_id)
+            results[plan.index] = {"resourceName": plan.resource_name}
+        response["mutateOperationResponses"] = results
+    if errors:
+        response["partialFailureError"] = partial_failure_error(errors, request_id)
+    return response, 0 if validate_only else len(planned)
 
 
 def mutate(
@@ -294,7 +406,7 @@ def mutate(
     partialFailure any invalid operation fails the whole request (400, nothing applied);
     with it the valid ones are applied and the others reported in partialFailureError.
     """
-    service = SERVICES[collection]
+    service = SERVICES.get(collection)
     if not isinstance(body, dict):
         raise bad_payload("", "The request body must be a JSON object.")
     unknown = sorted(set(body) - REQUEST_FIELDS)
@@ -318,9 +430,20 @@ def mutate(
     planned: list[Planned] = []
     errors: list[dict] = []
     seen: dict[str, int] = {}
+    pending: list[dict] = []
     for index, op in enumerate(operations):
         try:
-            plan = _plan(world, customer_id, service, index, op)
+            plan = _plan_launch(world, customer_id, collection, index, op, pending)
+            if plan is None:
+                if service is None:
+                    raise _error(
+                        "mutateError",
+                        "MUTATE_NOT_ALLOWED",
+                        f"{collection} takes create operations (and status updates of "
+                        "created objects) only.",
+                        operation_location(index),
+                    )
+                plan = _plan(world, customer_id, service, index, op)
         except OperationError as exc:
             errors.append(exc.item)
             continue

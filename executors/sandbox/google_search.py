@@ -51,6 +51,7 @@ class Row:
     campaign: int | None = None
     ad_group: int | None = None
     report: dict | None = None
+    launched: dict | None = None  # field -> value of a created object (launched.py)
 
 
 @dataclass
@@ -134,6 +135,24 @@ FIELDS: dict[str, Field] = {
     "ad_group_criterion.quality_info.quality_score": Field(
         "int32", lambda s, r: s.ad_group(r.ad_group)["qualityScore"]
     ),
+    "ad_group_criterion.keyword.match_type": Field("enum", lambda s, r: "BROAD"),
+    "ad_group_criterion.negative": Field("bool", lambda s, r: False),
+    "campaign.advertising_channel_type": Field("enum", lambda s, r: "SEARCH"),
+    # Resources only created objects have (no generated rows).
+    "campaign_criterion.resource_name": Field("resource", lambda s, r: None),
+    "campaign_criterion.criterion_id": Field("int64", lambda s, r: None),
+    "campaign_criterion.campaign": Field("resource", lambda s, r: None),
+    "campaign_criterion.type": Field("enum", lambda s, r: None),
+    "campaign_criterion.negative": Field("bool", lambda s, r: None),
+    "campaign_criterion.keyword.text": Field("string", lambda s, r: None),
+    "campaign_criterion.keyword.match_type": Field("enum", lambda s, r: None),
+    "ad_group_ad.resource_name": Field("resource", lambda s, r: None),
+    "ad_group_ad.ad_group": Field("resource", lambda s, r: None),
+    "ad_group_ad.status": Field("enum", lambda s, r: None),
+    "ad_group_ad.ad.id": Field("int64", lambda s, r: None),
+    "ad_group_ad.ad.final_urls": Field("list", lambda s, r: None),
+    "ad_group_ad.ad.responsive_search_ad.headlines": Field("list", lambda s, r: None),
+    "ad_group_ad.ad.responsive_search_ad.descriptions": Field("list", lambda s, r: None),
     "segments.date": Field("date", _metric("date")),
     "metrics.impressions": Field("int64", _metric("impressions")),
     "metrics.clicks": Field("int64", _metric("clicks")),
@@ -149,8 +168,18 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "campaign_budget": ("campaign_budget", "customer"),
     "ad_group": ("ad_group", "campaign", "customer", "segments", "metrics"),
     "ad_group_criterion": ("ad_group_criterion", "ad_group", "campaign", "customer"),
+    "campaign_criterion": ("campaign_criterion", "campaign", "customer"),
+    "ad_group_ad": ("ad_group_ad", "ad_group", "campaign", "customer"),
 }
-RESOURCE_NAMED = ("customer", "campaign", "campaign_budget", "ad_group", "ad_group_criterion")
+RESOURCE_NAMED = (
+    "customer",
+    "campaign",
+    "campaign_budget",
+    "ad_group",
+    "ad_group_criterion",
+    "campaign_criterion",
+    "ad_group_ad",
+)
 
 
 def _prefix(name: str) -> str:
@@ -267,7 +296,18 @@ def _date_range(query: Query, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _rows(scope: Scope, query: Query) -> Iterator[Row]:
+    if "segments.date" not in query.fields:
+        yield from _generated_rows(scope, query)
+        for values in launched_rows(scope.world, scope.customer_id, query.resource):
+            yield Row(launched=values)
+    else:
+        yield from _generated_rows(scope, query)
+
+
+def _generated_rows(scope: Scope, query: Query) -> Iterator[Row]:
     world = scope.world
+    if query.resource in ("campaign_criterion", "ad_group_ad"):
+        return
     if query.resource == "customer":
         yield Row()
     elif query.resource in ("campaign", "campaign_budget"):
@@ -320,6 +360,8 @@ def _matches(condition: Condition, value: object) -> bool:
 
 
 def _render(kind: str, value: object) -> object:
+    if value is None:
+        return None
     if kind == "int64":
         return str(value)
     if kind == "double":
@@ -346,7 +388,10 @@ def search_stream(world: World, customer_id: str, query: Query, request_id: str)
     )
     rows = []
     for row in _rows(scope, query):
-        values = {name: FIELDS[name].get(scope, row) for name in wanted}
+        if row.launched is not None:
+            values = {name: row.launched.get(name) for name in wanted}
+        else:
+            values = {name: FIELDS[name].get(scope, row) for name in wanted}
         if all(_matches(c, values[c.field]) for c in conditions):
             rows.append((row, values))
     for name, descending in reversed(query.order_by):
@@ -360,7 +405,10 @@ def search_stream(world: World, customer_id: str, query: Query, request_id: str)
         result: dict = {}
         for resource in named:
             name = f"{resource}.resource_name"
-            result[_camel(resource)] = {"resourceName": FIELDS[name].get(scope, row)}
+            value = (
+                row.launched.get(name) if row.launched is not None else FIELDS[name].get(scope, row)
+            )
+            result[_camel(resource)] = {"resourceName": value}
         for name in query.fields:
             *path, leaf = _camel(name).split(".")
             target = result
@@ -375,3 +423,101 @@ def search_stream(world: World, customer_id: str, query: Query, request_id: str)
         for i in range(0, len(results), BATCH_SIZE)
     ]
     return batches or [{"fieldMask": mask, "requestId": request_id}]
+
+
+def launched_rows(world: World, customer_id: str, resource: str) -> Iterator[dict]:
+    """Rows of the objects created through the API (launched.py), as field -> value."""
+    store = world.launched.google
+    customer = {
+        "customer.id": int(customer_id),
+        "customer.resource_name": f"customers/{customer_id}",
+        "customer.currency_code": world.currency,
+        "customer.descriptive_name": "Spectra sandbox",
+    }
+
+    def campaign(name: str) -> dict:
+        c = store["campaigns"][name]
+        budget = store["campaignBudgets"].get(c["budget"], {})
+        return customer | {
+            "campaign.id": c["id"],
+            "campaign.resource_name": name,
+            "campaign.name": c["name"],
+            "campaign.status": c["status"],
+            "campaign.campaign_budget": c["budget"],
+            "campaign.advertising_channel_type": "SEARCH",
+            "campaign.start_date": world.today_date.isoformat(),
+            "campaign_budget.id": budget.get("id"),
+            "campaign_budget.resource_name": c["budget"],
+            "campaign_budget.name": budget.get("name"),
+            "campaign_budget.amount_micros": budget.get("amount_micros"),
+            "campaign_budget.explicitly_shared": False,
+        }
+
+    def ad_group(name: str) -> dict:
+        g = store["adGroups"][name]
+        return campaign(g["campaign"]) | {
+            "ad_group.id": g["id"],
+            "ad_group.resource_name": name,
+            "ad_group.name": g["name"],
+            "ad_group.status": g["status"],
+            "ad_group.cpc_bid_micros": g["cpc_bid_micros"],
+            "ad_group.campaign": g["campaign"],
+        }
+
+    mine = {
+        kind: [r for r in rows.values() if r["customer"] == customer_id]
+        for kind, rows in store.items()
+    }
+    if resource == "campaign":
+        for c in mine["campaigns"]:
+            yield campaign(c["resource_name"])
+    elif resource == "campaign_budget":  # a budget no campaign uses yet is listed too
+        for b in mine["campaignBudgets"]:
+            yield customer | {
+                "campaign_budget.id": b["id"],
+                "campaign_budget.resource_name": b["resource_name"],
+                "campaign_budget.name": b["name"],
+                "campaign_budget.amount_micros": b["amount_micros"],
+                "campaign_budget.explicitly_shared": False,
+            }
+    elif resource == "ad_group":
+        for g in mine["adGroups"]:
+            yield ad_group(g["resource_name"])
+    elif resource == "ad_group_criterion":
+        for k in mine["adGroupCriteria"]:
+            yield ad_group(k["ad_group"]) | {
+                "ad_group_criterion.resource_name": k["resource_name"],
+                "ad_group_criterion.criterion_id": k["id"],
+                "ad_group_criterion.ad_group": k["ad_group"],
+                "ad_group_criterion.status": k["status"],
+                "ad_group_criterion.type": "KEYWORD",
+                "ad_group_criterion.keyword.text": k["text"],
+                "ad_group_criterion.keyword.match_type": k["match_type"],
+                "ad_group_criterion.negative": k["negative"],
+            }
+    elif resource == "campaign_criterion":
+        for k in mine["campaignCriteria"]:
+            yield campaign(k["campaign"]) | {
+                "campaign_criterion.resource_name": k["resource_name"],
+                "campaign_criterion.criterion_id": k["id"],
+                "campaign_criterion.campaign": k["campaign"],
+                "campaign_criterion.type": k["type"],
+                "campaign_criterion.negative": k["negative"],
+                "campaign_criterion.keyword.text": k.get("text"),
+                "campaign_criterion.keyword.match_type": k.get("match_type"),
+            }
+    elif resource == "ad_group_ad":
+        for a in mine["adGroupAds"]:
+            yield ad_group(a["ad_group"]) | {
+                "ad_group_ad.resource_name": a["resource_name"],
+                "ad_group_ad.ad_group": a["ad_group"],
+                "ad_group_ad.status": a["status"],
+                "ad_group_ad.ad.id": a["id"],
+                "ad_group_ad.ad.final_urls": list(a["final_urls"]),
+                "ad_group_ad.ad.responsive_search_ad.headlines": [
+                    {"text": t} for t in a["headlines"]
+                ],
+                "ad_group_ad.ad.responsive_search_ad.descriptions": [
+                    {"text": t} for t in a["descriptions"]
+                ],
+            }

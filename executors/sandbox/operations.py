@@ -12,6 +12,7 @@ import math
 import re
 import time
 
+from executors.sandbox import launched
 from executors.sandbox.errors import bad_request, not_found
 from executors.sandbox.world import World
 
@@ -26,8 +27,10 @@ MAX_BID = 1e6
 
 def is_write(method: str, path: str) -> bool:
     """Whether (method, path) is one of the platform's write endpoints."""
-    return (method == "PATCH" and bool(CAMPAIGN_PATH.match(path) or BIDDING_PATH.match(path))) or (
-        method == "POST" and path == SEGMENT_JOBS_PATH
+    return (
+        (method == "PATCH" and bool(CAMPAIGN_PATH.match(path) or BIDDING_PATH.match(path)))
+        or (method == "POST" and path == SEGMENT_JOBS_PATH)
+        or launched.is_adobe_create(method, path)
     )
 
 
@@ -41,6 +44,14 @@ def apply_write(
     """
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
+    if method == "POST" and launched.GOOGLE_WRITE.match(path):
+        return launched.apply_google(world, path, body)  # validated when planned
+    if launched.is_adobe_create(method, path):
+        return launched.apply_adobe(world, path, body)
+    if method == "PATCH" and (match := CAMPAIGN_PATH.match(path)):
+        done = launched.adobe_campaign_status(world, match["id"], body.get("status"))
+        if done is not None:
+            return done
     if stale_seconds > 0:
         target = _target(method, path, body)
         if target is not None:

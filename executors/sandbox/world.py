@@ -16,6 +16,7 @@ import numpy as np
 
 from executors.sandbox import model
 from executors.sandbox.generate import generate_world
+from executors.sandbox.launched import Launched, google_curves
 from executors.sandbox.model import LAG_KERNEL, METRICS, WEEKDAY_MULTIPLIERS, Settings
 from executors.sandbox.response import ResponseCurves
 
@@ -139,6 +140,7 @@ class World:
         self.injected: dict[str, list] = {key: [] for key in INJECTABLE}
         self.faults: dict = dict(DEFAULT_FAULTS)
         self._writes_by_key: dict[str, dict] = {}
+        self.launched = Launched()  # what clients created (a launch), beside the arrays
         # Eventual consistency (the `staleReadSeconds` fault): what reads keep showing
         # for a while after a write, by (kind, index) -> (representation, until).
         self._stale: dict[tuple[str, int], tuple[dict, float]] = {}
@@ -477,6 +479,7 @@ class World:
                 "noise": dict(model.NOISE_SIGMA),
             },
             "events": self.events(),
+            "launched": google_curves(self),
             "shifts": [
                 {
                     "campaignId": self.campaign_ids[s.campaign_index],
