@@ -49,9 +49,13 @@ class GoogleDeployment(Deployment):
         }
         name = gaql_string(self.plan.campaign.name)
         for row in self._search(
-            f"SELECT campaign.resource_name, campaign.status, campaign.campaign_budget "
-            f"FROM campaign WHERE campaign.name = {name}"
+            "SELECT campaign.resource_name, campaign.status, campaign.campaign_budget, "
+            f"campaign_budget.name FROM campaign WHERE campaign.name = {name}"
         ):
+            # Adopted only if Spectra made it (its budget bears Spectra's name): a campaign
+            # someone else named the same is not ours, and Google refuses the duplicate.
+            if (row.get("campaignBudget") or {}).get("name") != self.plan.budget_name:
+                continue
             found["campaign"] = row["campaign"]["resourceName"]
             found["status"] = row["campaign"].get("status")
             found["budget"] = row["campaign"].get("campaignBudget")

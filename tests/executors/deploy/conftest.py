@@ -51,7 +51,8 @@ def google_account(tenant, sandbox, **kw):
 
 
 def adobe_account(tenant, sandbox, **kw):
-    account = make_account(tenant.org, api_base_url=sandbox.base_url, execution_mode="live", **kw)
+    kw.setdefault("execution_mode", "live")
+    account = make_account(tenant.org, api_base_url=sandbox.base_url, **kw)
     account_set_credentials(account=account, actor=system_user(), values=SANDBOX_CREDENTIALS)
     account.refresh_from_db()
     return account

@@ -28,7 +28,7 @@ def test_writes_to_unknown_ids_are_404_problems(api):
 @pytest.mark.parametrize(
     ("method", "path", "allow"),
     [
-        ("DELETE", "/campaigns", "GET"),
+        ("DELETE", "/campaigns", "GET, POST"),  # POST creates (a launch)
         ("PATCH", "/campaigns/CMP-0001", "GET"),
         ("GET", "/campaign/CMP-0001", "PATCH"),
         ("PUT", "/adGroups/AG-000001/bidding", "PATCH"),
