@@ -8,9 +8,10 @@ applied operation is its own log entry, marked `"platform": "google_ads"`, so du
 writes can be counted by resource, value and time.
 
 Supported updates: a campaign budget's `amount_micros`, a campaign's `status`
-(ENABLED / PAUSED) and an ad group's `cpc_bid_micros`. Create and remove operations,
-and every other field (an ad group's status included: the world has no such write),
-are refused per operation with a message saying so.
+(ENABLED / PAUSED) and an ad group's `cpc_bid_micros`. Remove operations and every other
+field (an ad group's status included: the world has no such write) are refused per
+operation with a message saying so. Create operations (and status updates of what was
+created) are planned by `launched.py`; `mutate_all` serves `googleAds:mutate`.
 """
 
 from __future__ import annotations
