@@ -13,6 +13,10 @@ NAMESPACE = uuid.UUID("5b0f5d1e-8c0a-4d59-9c1e-3e3f1f6c2a10")
 
 
 class AdobeDeployment(Deployment):
+    @property
+    def label(self) -> str:
+        return f"spectra-campaign-{self.campaign.pk}"
+
     def key(self, what: str) -> str:
         return str(uuid.uuid5(NAMESPACE, f"{self.campaign.pk}:{what}"))
 
@@ -66,7 +70,11 @@ class AdobeDeployment(Deployment):
 
     def run(self) -> str:
         campaign = self.plan.campaign
-        found = self._find("campaigns", name=campaign.name)
+        # Adopted only if Spectra made it (its label): a campaign someone else named the
+        # same is not ours, and the platform refuses the duplicate name.
+        found = [
+            c for c in self._find("campaigns", name=campaign.name) if c.get("label") == self.label
+        ]
         if found:
             campaign_id = found[0]["id"]
         else:
@@ -146,7 +154,7 @@ class AdobeDeployment(Deployment):
             self._enable(campaign_id)
         shown = self._find("campaigns", name=campaign.name)
         if not shown or shown[0].get("status") != "active":
-            raise Transient("The campaign is not shown active yet.")
+            raise Transient("The campaign is not shown active yet.", trouble=False)
         return "active"
 
     def _enable(self, campaign_id: str) -> None:

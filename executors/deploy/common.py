@@ -15,7 +15,15 @@ class Refused(Exception):
 
 
 class Transient(Exception):
-    """The platform is unavailable or the outcome unknown: try the whole deployment later."""
+    """The platform is unavailable or the outcome unknown: try the whole deployment later.
+
+    `trouble`: the platform failed as an unwell one does (counted by the breaker); not
+    when it answered well but does not show what was made yet (a replica catching up).
+    """
+
+    def __init__(self, message: str, *, trouble: bool = True):
+        super().__init__(message)
+        self.trouble = trouble
 
 
 class Deployment:

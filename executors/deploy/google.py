@@ -400,7 +400,7 @@ class GoogleDeployment(Deployment):
             found = self.existing()
             self.adopt_found(found)
         if found["campaign"] is None:
-            raise Transient("The campaign is not visible on the platform yet.")
+            raise Transient("The campaign is not visible on the platform yet.", trouble=False)
         if found["status"] != "ENABLED" and not self.enable(found["campaign"]):
-            raise Transient("The campaign is not shown ENABLED yet.")
+            raise Transient("The campaign is not shown ENABLED yet.", trouble=False)
         return "active"

@@ -27,6 +27,12 @@ class Plan:
         # The name Spectra gives the budget, found again by it after a crash.
         return f"{self.campaign.name} budget (Spectra #{self.campaign.pk})"
 
+    @property
+    def size(self) -> int:
+        """Objects to create (the day's quota is charged for each)."""
+        groups = sum(1 + len(g.keywords) + (g.ad is not None) for g in self.groups)
+        return 2 + groups + len(self.negatives)
+
     def counts(self, existing_campaigns: int) -> dict:
         """The structure as `platform_limits.structure_problems` reads it."""
         return {

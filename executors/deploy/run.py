@@ -55,7 +55,7 @@ def deploy_campaign(campaign_id: int, *, actor) -> str | None:
         if reason := gate.switched_off():
             deployment.log("deploy.gate", outcome=OUT.BLOCKED, detail=f"kill switch: {reason}")
             return WAITING
-        hold = gate.admit(operations=1 + len(plan.groups), mutate=True, rate=1)
+        hold = gate.admit(operations=plan.size, mutate=True, rate=1)
         if hold is not None:
             deployment.log("deploy.gate", outcome=OUT.BLOCKED, detail=hold.reason)
             return WAITING
@@ -63,18 +63,25 @@ def deploy_campaign(campaign_id: int, *, actor) -> str | None:
         deployment.client = client_for(account)
         outcome = deployment.run()
     except Transient as exc:
-        gate.troubled(str(exc)) if not deployment.dry_run else None
+        if deployment.dry_run:
+            pass
+        elif exc.trouble:
+            gate.troubled(str(exc))
+        else:
+            gate.answered()
         deployment.log("deploy.wait", outcome=OUT.RETRYING, detail=str(exc))
         return WAITING
     except Refused as exc:
-        gate.answered() if not deployment.dry_run else None
+        if not deployment.dry_run:
+            gate.answered()
         return _fail(deployment, str(exc), actor=actor)
     except PlatformAuthError as exc:
         gate.untested()
         deployment.log("deploy.wait", outcome=OUT.RETRYING, detail=f"credentials refused: {exc}")
         return WAITING
     except PlatformError as exc:  # unavailable, malformed: transient by nature
-        gate.troubled(str(exc)) if not deployment.dry_run else None
+        if not deployment.dry_run:
+            gate.troubled(str(exc))
         deployment.log("deploy.wait", outcome=OUT.RETRYING, detail=str(exc))
         return WAITING
     if not deployment.dry_run:

@@ -403,7 +403,7 @@ def apply_adobe(world, path: str, body: dict) -> dict:
     if kind != "creatives" and (not isinstance(name, str) or not name.strip()):
         raise bad_request("name is required.")
     if kind == "campaigns":
-        _reject(body, {"name", "budget", "status", "objective"}, "the campaign")
+        _reject(body, {"name", "budget", "status", "objective", "label"}, "the campaign")
         generated = {world.campaign(i)["name"] for i in range(len(world.campaign_ids))}
         if name in generated or any(c["name"] == name for c in store["campaigns"].values()):
             raise ApiError("SBX-1409-409", f"A campaign named {name!r} already exists.")
@@ -417,6 +417,7 @@ def apply_adobe(world, path: str, body: dict) -> dict:
             "status": _adobe_status(body),
             "budget": {"allocated": float(budget["allocated"]), "currency": world.currency},
             "objective": body.get("objective", ""),
+            "label": str(body.get("label", ""))[:255],  # the creator's own reference
         }
     elif kind == "adGroups":
         _reject(
