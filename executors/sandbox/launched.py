@@ -119,13 +119,21 @@ def _micros(body: dict, key: str, *, required: bool) -> int | None:
         value = int(raw)
     except (TypeError, ValueError):
         raise CreateError("fieldError", "INVALID_VALUE", f"{key} must be micros.", key) from None
-    if value <= 0 or value % 10_000:
-        raise CreateError(
-            "campaignBudgetError" if key == "amountMicros" else "biddingError",
-            "NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT" if value > 0 else "BID_TOO_SMALL",
-            f"{key} {value} must be a positive multiple of 10000 micros.",
-            key,
+    if value <= 0:
+        family, code = (
+            ("rangeError", "TOO_LOW")
+            if key == "amountMicros"
+            else ("biddingError", "BID_TOO_SMALL")
         )
+        raise CreateError(family, code, f"{key} {value} must be positive.", key)
+    if value % 10_000:
+        family = "campaignBudgetError" if key == "amountMicros" else "biddingError"
+        code = (
+            "NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT"
+            if key == "amountMicros"
+            else "BID_TOO_MANY_FRACTIONAL_DIGITS"
+        )
+        raise CreateError(family, code, f"{key} {value} is not a multiple of 10000 micros.", key)
     return value
 
 
