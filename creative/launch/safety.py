@@ -1,0 +1,125 @@
+"""Step 4, brand safety: a verdict on every asset not checked yet, one regeneration of
+an unsafe generated slot, then the launch goes to review, or fails when an ad cannot
+keep the copy its platform needs.
+
+An image is not judged by a model here (the judge reads text): it is UNCERTAIN, so a
+person looks at it before it goes out.
+"""
+
+from django.db import transaction
+
+from campaigns.actors import system_user
+from campaigns.models import (
+    AdKind,
+    Asset,
+    AssetKind,
+    AssetReview,
+    AssetSource,
+    Verdict,
+)
+from campaigns.services.history import save_with_history
+from campaigns.services.launches import MIN_DEPLOYABLE, launch_assets_ready, launch_fail
+from creative.launch.ad_copy import replacement
+from creative.launch.launch import Launch, still_generating
+from creative.safety import UNSAFE, asset_verdict
+
+IMAGE_REASON = "images are not judged automatically: a person looks"
+REGENERATED = (AssetSource.GENERATED, AssetSource.FALLBACK)
+
+
+def verdict_of(launch: Launch, kind: str, text: str):
+    return asset_verdict(
+        organization_id=launch.organization_id,
+        pieces=[(kind, text)],
+        rules=launch.rules(),
+        campaign_id=launch.campaign.pk,
+    )
+
+
+def _check(launch: Launch, asset: Asset) -> None:
+    """Judge one asset and write what was found, the unsafe original kept in history."""
+    actor = system_user()
+    if asset.kind == AssetKind.IMAGE:
+        with transaction.atomic():
+            if still_generating(launch.campaign):
+                asset.verdict, asset.verdict_reasons = Verdict.UNCERTAIN, [IMAGE_REASON]
+                save_with_history(asset, actor=actor, reason="Image left for a person")
+        return
+    first = verdict_of(launch, asset.kind, asset.text)
+    second = text = result = None
+    if first.verdict == UNSAFE and asset.source in REGENERATED:
+        text, result = replacement(launch, asset, why=first.reasons)
+        second = verdict_of(launch, asset.kind, text)
+    with transaction.atomic():
+        if not still_generating(launch.campaign):
+            return
+        asset.verdict, asset.verdict_reasons = first.verdict, first.reasons
+        save_with_history(asset, actor=actor, reason="Brand-safety verdict")
+        final = first
+        if second is not None:
+            asset.text = text
+            asset.source = AssetSource.FALLBACK if result.needs_review else AssetSource.GENERATED
+            asset.prompt_version_id = result.prompt_version.pk
+            asset.call_ids = [*asset.call_ids, *result.call_ids]
+            asset.verdict, asset.verdict_reasons = second.verdict, second.reasons
+            save_with_history(asset, actor=actor, reason="Regenerated once: the first was unsafe")
+            final = second
+        if final.verdict == UNSAFE:
+            asset.review = AssetReview.REJECTED
+            asset.review_note = "; ".join(final.reasons)[:500]
+            save_with_history(asset, actor=actor, reason="Rejected: unsafe after one regeneration")
+
+
+def usable(asset: Asset) -> bool:
+    """Could go out once a person agrees: not rejected and not unsafe."""
+    return asset.review != AssetReview.REJECTED and asset.verdict != Verdict.UNSAFE
+
+
+def shortfalls(launch: Launch) -> list[str]:
+    """Per search ad, what it lacks of what the platform needs, with the reasons."""
+    found = []
+    ads = launch.campaign.ads.select_related("ad_group").prefetch_related("assets")
+    for ad in ads.filter(kind=AdKind.RESPONSIVE_SEARCH):
+        assets = list(ad.assets.all())
+        for kind, least in MIN_DEPLOYABLE.items():
+            have = sum(a.kind == kind and usable(a) for a in assets)
+            if have < least:
+                why = {
+                    r for a in assets if a.kind == kind and not usable(a) for r in a.verdict_reasons
+                }
+                found.append(
+                    f"{ad.ad_group.name} has {have} safe {kind}s of the {least} it needs"
+                    + (f" ({'; '.join(sorted(why))})" if why else "")
+                )
+    return found
+
+
+def flags(launch: Launch) -> list[str]:
+    assets = Asset.objects.filter(campaign=launch.campaign).exclude(review=AssetReview.REJECTED)
+    found = list(launch.brief.review_flags)
+    fallbacks = assets.filter(source=AssetSource.FALLBACK).count()
+    if fallbacks:
+        found.append(f"{fallbacks} assets are fallback templates")
+    uncertain = assets.filter(verdict=Verdict.UNCERTAIN).count()
+    if uncertain:
+        found.append(f"{uncertain} assets are uncertain: a person decides")
+    rejected = Asset.objects.filter(campaign=launch.campaign, review=AssetReview.REJECTED).count()
+    if rejected:
+        found.append(f"{rejected} assets were rejected as unsafe")
+    return found
+
+
+def run(launch: Launch) -> None:
+    """Check what is unchecked, then hand the launch to review or fail it."""
+    pending = Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING)
+    for asset in pending.select_related("ad__ad_group").order_by("ad_id", "kind", "position"):
+        _check(launch, asset)
+    if Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING).exists():
+        return  # the campaign left generation while we worked
+    short = shortfalls(launch)
+    if short or not launch.campaign.ads.exists():
+        reason = "copy could not be produced safely: " + ("; ".join(short) or "no ads were made")
+        launch_fail(campaign=launch.campaign, actor=system_user(), reason=reason)
+        return
+    launch.brief.refresh_from_db(fields=["review_flags"])
+    launch_assets_ready(campaign=launch.campaign, actor=system_user(), flags=flags(launch))
