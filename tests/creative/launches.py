@@ -84,3 +84,50 @@ def rows(campaign) -> dict:
             )
         ),
     }
+
+
+def reviewed_launch(tenant):
+    """A launch waiting in review: three safe headlines, an uncertain and an unsafe one,
+    two safe descriptions, an uncertain image."""
+    from campaigns.models import Ad, AdGroup, Asset, Verdict
+
+    campaign = make_launch(tenant)
+    campaign.__class__.objects.filter(pk=campaign.pk).update(
+        status=CampaignStatus.PENDING_DEPLOYMENT
+    )
+    campaign.refresh_from_db()
+    group = AdGroup.objects.create(
+        campaign=campaign, external_id="", name="Trail shoes", bid=Decimal("1.20")
+    )
+    ad = Ad.objects.create(
+        campaign=campaign, ad_group=group, kind="rsa", final_url="https://example.com/trailblazer"
+    )
+    rows = [
+        ("headline", "Shop Trailblazer GTX", Verdict.SAFE),
+        ("headline", "Waterproof trail shoes", Verdict.SAFE),
+        ("headline", "Free returns on shoes", Verdict.SAFE),
+        ("headline", "The best trail shoe", Verdict.UNCERTAIN),
+        ("headline", "Beats Acme Ads, GUARANTEED", Verdict.UNSAFE),
+        ("description", "Waterproof uppers and free returns.", Verdict.SAFE),
+        ("description", "Try them for 30 days.", Verdict.SAFE),
+    ]
+    positions = {}
+    for kind, text, verdict in rows:
+        position = positions[kind] = positions.get(kind, -1) + 1
+        Asset.objects.create(
+            campaign=campaign, ad=ad, kind=kind, position=position, text=text, verdict=verdict
+        )
+    Asset.objects.create(
+        campaign=campaign,
+        ad=ad,
+        kind="image",
+        image_url="/media/launch-images/none.png",
+        verdict=Verdict.UNCERTAIN,
+    )
+    return campaign
+
+
+def asset(campaign, text):
+    from campaigns.models import Asset
+
+    return Asset.objects.get(campaign=campaign, text=text)
