@@ -23,6 +23,8 @@ from creative.launch.ad_copy import replacement
 from creative.launch.launch import Launch, still_generating
 from creative.safety import UNSAFE, asset_verdict
 
+# What a display creative takes beside its image (the search ad's needs are campaigns').
+DISPLAY_NEEDS = {AssetKind.HEADLINE: 1, AssetKind.DESCRIPTION: 1}
 IMAGE_REASON = "images are not judged automatically: a person looks"
 REGENERATED = (AssetSource.GENERATED, AssetSource.FALLBACK)
 
@@ -76,19 +78,21 @@ def usable(asset: Asset) -> bool:
 
 
 def shortfalls(launch: Launch) -> list[str]:
-    """Per search ad, what it lacks of what the platform needs, with the reasons."""
+    """Per ad, what it lacks of what the platform needs, with the reasons."""
     found = []
     ads = launch.campaign.ads.select_related("ad_group").prefetch_related("assets")
-    for ad in ads.filter(kind=AdKind.RESPONSIVE_SEARCH):
+    for ad in ads:
         assets = list(ad.assets.all())
-        for kind, least in MIN_DEPLOYABLE.items():
+        needs = MIN_DEPLOYABLE if ad.kind == AdKind.RESPONSIVE_SEARCH else DISPLAY_NEEDS
+        for kind, least in needs.items():
             have = sum(a.kind == kind and usable(a) for a in assets)
             if have < least:
                 why = {
                     r for a in assets if a.kind == kind and not usable(a) for r in a.verdict_reasons
                 }
                 found.append(
-                    f"{ad.ad_group.name} has {have} safe {kind}s of the {least} it needs"
+                    f"{ad.ad_group.name}: the {ad.get_kind_display().lower()} has {have} safe "
+                    f"{kind}s of the {least} it needs"
                     + (f" ({'; '.join(sorted(why))})" if why else "")
                 )
     return found

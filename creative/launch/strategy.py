@@ -10,7 +10,7 @@ from campaigns.models import AdGroup, Keyword, MatchType
 from campaigns.money import minor_unit
 from campaigns.services.history import save_with_history
 from creative.fallbacks import fallback_strategy
-from creative.launch.launch import Launch, add_flag, still_generating
+from creative.launch.launch import Launch, still_generating
 from creative.models import Purpose
 from creative.schemas import Strategy
 from creative.services.generate import generate
@@ -68,15 +68,18 @@ def run(launch: Launch) -> None:
         if not still_generating(campaign) or campaign.ad_groups.exists():
             return
         _write(launch, result.value)
-        launch.brief.audience_suggestions = list(result.value.audiences)
+        # The first step of an attempt: what an earlier, failed attempt learnt about
+        # itself (its flags, a text-only verdict) does not carry over to this one.
+        brief = launch.brief
+        brief.audience_suggestions = list(result.value.audiences)
+        brief.review_flags = [FALLBACK_FLAG] if result.needs_review else []
+        brief.text_only = False
         save_with_history(
-            launch.brief,
+            brief,
             actor=system_user(),
-            reason="Strategy generated",
-            update_fields=["audience_suggestions", "updated_at"],
+            reason="Strategy generated" + (" from a fallback" if result.needs_review else ""),
+            update_fields=["audience_suggestions", "review_flags", "text_only", "updated_at"],
         )
-        if result.needs_review:
-            add_flag(launch.brief, FALLBACK_FLAG, reason="Strategy generated from a fallback")
 
 
 def _write(launch: Launch, strategy: Strategy) -> None:

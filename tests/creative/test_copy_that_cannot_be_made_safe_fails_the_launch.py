@@ -30,7 +30,10 @@ def test_a_launch_whose_headlines_are_all_unsafe_fails_with_the_reason(llm, alic
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.FAILED
     reason = Brief.objects.get(campaign=campaign).failure_reason
-    assert reason.startswith("copy could not be produced safely: Trail shoes has 0 safe headlines")
+    assert reason.startswith(
+        "copy could not be produced safely: Trail shoes: the responsive search ad has 0 safe "
+        "headlines of the 3 it needs"
+    )
     assert "banned term" in reason
     # the rejected assets stay for the person who reads why
     assert campaign.assets.filter(review=AssetReview.REJECTED).count() >= 3

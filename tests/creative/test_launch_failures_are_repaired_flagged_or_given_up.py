@@ -83,3 +83,26 @@ def test_give_up_on_a_launch_no_longer_generating_does_nothing(llm, alice):
 
     campaign.refresh_from_db()
     assert campaign.status == S.PENDING_DEPLOYMENT
+
+
+def test_a_model_that_times_out_raises_for_the_task_layer_to_retry(llm, alice, monkeypatch):
+    from dataclasses import replace
+
+    from creative.llm import endpoint
+
+    real = endpoint.environment_endpoint
+    monkeypatch.setattr(
+        endpoint,
+        "environment_endpoint",
+        lambda: replace(real(), timeout_seconds=1.0, max_attempts=2),
+    )
+    campaign = planned_launch(alice)
+    llm.set_faults(next=["timeout", "timeout"], slowSeconds=2)
+
+    with pytest.raises(AIUnavailable):
+        run_step(campaign.pk, "copy")
+    assert not campaign.assets.exists()
+
+    llm.set_faults(next=[])
+    assert run_step(campaign.pk, "copy") == "images"
+    assert campaign.assets.exists()
