@@ -1,6 +1,7 @@
 """What every step reads: the campaign being launched, its brief and brand rules."""
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from django.db import transaction
 
@@ -24,7 +25,9 @@ class Launch:
     def currency(self) -> str:
         return self.campaign.account.currency
 
+    @cached_property
     def rules(self) -> Rules:
+        """The organization's brand rules with this launch's notes, read once per step."""
         brand = BrandRules.objects.filter(organization_id=self.organization_id).first()
         rules = rules_of(brand)
         if self.brief.brand_notes.strip():

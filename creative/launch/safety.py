@@ -33,7 +33,7 @@ def verdict_of(launch: Launch, kind: str, text: str):
     return asset_verdict(
         organization_id=launch.organization_id,
         pieces=[(kind, text)],
-        rules=launch.rules(),
+        rules=launch.rules,
         campaign_id=launch.campaign.pk,
     )
 

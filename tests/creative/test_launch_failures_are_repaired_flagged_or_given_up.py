@@ -106,3 +106,18 @@ def test_a_model_that_times_out_raises_for_the_task_layer_to_retry(llm, alice, m
     llm.set_faults(next=[])
     assert run_step(campaign.pk, "copy") == "images"
     assert campaign.assets.exists()
+
+
+def test_a_judge_that_refuses_leaves_the_asset_uncertain_for_a_person(llm, alice):
+    campaign = planned_launch(alice)
+    run_step(campaign.pk, "copy")
+    run_step(campaign.pk, "images")
+    llm.set_faults(next=["refusal"])  # the first asset's judge
+
+    assert run_step(campaign.pk, "safety") is None
+
+    first = campaign.assets.exclude(kind="image").order_by("ad_id", "kind", "position").first()
+    assert first.verdict == "uncertain"
+    campaign.refresh_from_db()
+    assert campaign.status == S.PENDING_DEPLOYMENT
+    assert any("uncertain" in flag for flag in campaign.brief.review_flags)

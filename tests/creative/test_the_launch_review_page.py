@@ -127,3 +127,27 @@ def test_the_page_of_a_launch_not_in_review_has_no_forms(client, alice, launch):
 
     assert "copy could not be produced safely" in page
     assert "Approve launch" not in page and 'value="reject"' not in page
+
+
+def test_the_page_costs_the_same_queries_for_more_ad_groups(client, alice, launch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from campaigns.models import Ad, AdGroup, Asset
+
+    client.force_login(alice.approver)
+    client.get(_url(launch))  # sessions, roles: the first request's own work
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(_url(launch)).status_code == 200
+    for n in range(3):
+        group = AdGroup.objects.create(campaign=launch, external_id="", name=f"Group {n}")
+        ad = Ad.objects.create(
+            campaign=launch, ad_group=group, kind="rsa", final_url="https://example.com/"
+        )
+        for p in range(3):
+            Asset.objects.create(campaign=launch, ad=ad, kind="headline", position=p, text="Hi")
+        Keyword.objects.create(campaign=launch, ad_group=group, text="x", match_type="EXACT")
+    with CaptureQueriesContext(connection) as four:
+        assert client.get(_url(launch)).status_code == 200
+
+    assert len(four) == len(one) <= 30
