@@ -131,3 +131,23 @@ def test_assets_change_only_while_the_launch_is_in_review(llm, alice):
 
     with pytest.raises(ServiceError, match="it is deploying"):
         asset_reject(asset=asset(campaign, "Free returns on shoes"), note="x", actor=alice.analyst)
+
+
+def test_an_image_regenerated_is_a_new_stored_image_a_person_still_looks_at(
+    llm, alice, settings, tmp_path
+):
+    from django.core.files.storage import default_storage
+
+    from creative.launch.images import stored_name
+
+    settings.MEDIA_ROOT = tmp_path
+    campaign = reviewed_launch(alice)
+    image = campaign.assets.get(kind="image")
+
+    new = asset_regenerate(asset=image, note="show the shoe on a wet trail", actor=alice.analyst)
+
+    assert new.image_url != "/media/launch-images/none.png"
+    assert default_storage.exists(stored_name(new.image_url))
+    assert new.verdict == Verdict.UNCERTAIN and new.review == AssetReview.PROPOSED
+    call = AICall.objects.get(purpose=Purpose.IMAGE)
+    assert call.campaign_id == campaign.pk
