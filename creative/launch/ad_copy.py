@@ -74,7 +74,7 @@ def run(launch: Launch) -> None:
     """Write the copy of every ad group that has none yet, one ad group at a time."""
     campaign = launch.campaign
     display = campaign.account.platform == Platform.ADOBE
-    for group in AdGroup.objects.filter(campaign=campaign).order_by("pk"):
+    for group in list(AdGroup.objects.filter(campaign=campaign).order_by("pk")):
         if _done(group):
             continue
         result = generate_copy(launch, group)

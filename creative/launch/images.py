@@ -85,7 +85,7 @@ def run(launch: Launch) -> None:
     a refusal, or an answer without an image, makes the launch text-only at once."""
     if launch.brief.text_only:
         return
-    for ad in image_ads(launch):
+    for ad in list(image_ads(launch)):
         if ad.assets.filter(kind=AssetKind.IMAGE).exists():
             continue
         try:

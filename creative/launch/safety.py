@@ -116,7 +116,8 @@ def flags(launch: Launch) -> list[str]:
 def run(launch: Launch) -> None:
     """Check what is unchecked, then hand the launch to review or fail it."""
     pending = Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING)
-    for asset in pending.select_related("ad__ad_group").order_by("ad_id", "kind", "position"):
+    # A list, not a cursor: each asset's verdict is written while the loop goes on.
+    for asset in list(pending.select_related("ad__ad_group").order_by("ad_id", "kind", "position")):
         _check(launch, asset)
     if Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING).exists():
         return  # the campaign left generation while we worked

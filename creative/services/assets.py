@@ -16,7 +16,7 @@ from campaigns.models import Verdict as AssetVerdict
 from campaigns.services.errors import ServiceError
 from campaigns.services.history import save_with_history
 from creative.launch.ad_copy import replacement
-from creative.launch.images import image_ads, make_image
+from creative.launch.images import make_image
 from creative.launch.launch import Launch
 from creative.launch.safety import IMAGE_REASON, verdict_of
 from creative.models import AICall
@@ -111,8 +111,7 @@ def asset_regenerate(*, asset: Asset, note: str, actor) -> Asset:
     launch = _in_review(asset, actor, "campaigns.change_asset")
     note = _note(note)
     if asset.kind == AssetKind.IMAGE:
-        ad = image_ads(launch).get(pk=asset.ad_id)
-        url = make_image(launch, ad, note)
+        url = make_image(launch, asset.ad, note)
         if url is None:
             raise ServiceError("The image API returned no image; try again later.")
         changes = {
