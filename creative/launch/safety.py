@@ -38,8 +38,20 @@ def verdict_of(launch: Launch, kind: str, text: str):
     )
 
 
-def _check(launch: Launch, asset: Asset) -> None:
-    """Judge one asset and write what was found, the unsafe original kept in history."""
+def _check(launch: Launch, asset: Asset, seen: dict) -> None:
+    """Judge one asset and write what was found, the unsafe original kept in history.
+
+    `seen` holds this run's verdicts by (kind, text): the same words under the same rules
+    and judge get the same verdict, so a display creative's headline (the search ad's
+    first) or a headline two ad groups share is paid for once.
+    """
+
+    def judged(kind: str, text: str):
+        key = (kind, text)
+        if key not in seen:
+            seen[key] = verdict_of(launch, kind, text)
+        return seen[key]
+
     actor = system_user()
     if asset.kind == AssetKind.IMAGE:
         with transaction.atomic():
@@ -47,11 +59,11 @@ def _check(launch: Launch, asset: Asset) -> None:
                 asset.verdict, asset.verdict_reasons = Verdict.UNCERTAIN, [IMAGE_REASON]
                 save_with_history(asset, actor=actor, reason="Image left for a person")
         return
-    first = verdict_of(launch, asset.kind, asset.text)
+    first = judged(asset.kind, asset.text)
     second = text = result = None
     if first.verdict == UNSAFE and asset.source in REGENERATED:
         text, result = replacement(launch, asset, why=first.reasons)
-        second = verdict_of(launch, asset.kind, text)
+        second = judged(asset.kind, text)
     with transaction.atomic():
         if not still_generating(launch.campaign):
             return
@@ -117,8 +129,9 @@ def run(launch: Launch) -> None:
     """Check what is unchecked, then hand the launch to review or fail it."""
     pending = Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING)
     # A list, not a cursor: each asset's verdict is written while the loop goes on.
+    seen: dict = {}
     for asset in list(pending.select_related("ad__ad_group").order_by("ad_id", "kind", "position")):
-        _check(launch, asset)
+        _check(launch, asset, seen)
     if Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING).exists():
         return  # the campaign left generation while we worked
     short = shortfalls(launch)

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 
 from campaigns.models import AdKind, AssetKind, CampaignStatus
 from creative.launch.images import stored_name
+from creative.models import AICall, Purpose
 from tests.creative.launches import planned_launch, run_chain
 
 
@@ -34,6 +35,10 @@ def test_an_adobe_ad_group_has_a_search_ad_and_a_display_creative(llm, alice):
     headline = display.assets.get(kind=AssetKind.HEADLINE)
     assert headline.text in set(search.assets.values_list("text", flat=True))
     assert headline.verdict != "pending" and headline.prompt_version_id is not None
+    # the same words are judged once: the display headline costs no second judge call
+    texts = campaign.assets.exclude(kind=AssetKind.IMAGE).values_list("kind", "text")
+    judged = AICall.objects.filter(campaign=campaign, purpose=Purpose.SAFETY).count()
+    assert judged <= len(set(texts)) < len(texts)
     image = display.assets.get(kind=AssetKind.IMAGE)
     with default_storage.open(stored_name(image.image_url), "rb") as stored:
         assert stored.read(8) == b"\x89PNG\r\n\x1a\n"
