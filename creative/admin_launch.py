@@ -129,9 +129,12 @@ class LaunchReview:
             if action not in ASSET_ACTIONS:
                 messages.error(request, f"No such action: {action or 'none'}.")
                 return
-            asset = Asset.objects.filter(
-                campaign=campaign, pk=request.POST.get("asset") or 0
-            ).first()
+            raw = request.POST.get("asset", "")
+            asset = (
+                Asset.objects.filter(campaign=campaign, pk=int(raw)).first()
+                if raw.isdigit()
+                else None
+            )
             if asset is None:
                 messages.error(request, "That asset is not part of this launch.")
                 return

@@ -151,3 +151,16 @@ def test_the_page_costs_the_same_queries_for_more_ad_groups(client, alice, launc
         assert client.get(_url(launch)).status_code == 200
 
     assert len(four) == len(one) <= 30
+
+
+def test_a_form_naming_no_asset_of_this_launch_is_refused_in_words(client, alice, bob, launch):
+    client.force_login(alice.analyst)
+    other = reviewed_launch(bob).assets.first()
+
+    for value in ("abc", str(other.pk), ""):
+        response = client.post(
+            _url(launch), {"action": "reject", "asset": value, "note": "x"}, follow=True
+        )
+        assert "not part of this launch" in response.content.decode()
+    other.refresh_from_db()
+    assert other.review == AssetReview.PROPOSED
