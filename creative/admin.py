@@ -21,6 +21,7 @@ from campaigns.admin.filters import organization_filter
 from campaigns.models import Organization
 from campaigns.money import money
 from campaigns.selectors import scoped
+from creative.admin_launch import launch_urls
 from creative.invoices import invoice_for
 from creative.llm.errors import AIRefused, AIUnavailable
 from creative.metering import monthly_budget
@@ -154,6 +155,7 @@ class AICallAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
                 self.admin_site.admin_view(self.value_view),
                 name="creative_aicall_value",
             ),
+            *launch_urls(self),
             *super().get_urls(),
         ]
 

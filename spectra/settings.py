@@ -222,6 +222,10 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files Spectra makes (a launch's generated images); shown through scoped admin views,
+# not served publicly: an image belongs to a tenant.
+MEDIA_ROOT = Path(env_str("SPECTRA_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "media/"
 LOGIN_URL = "admin:login"
 # Django's default (/accounts/profile/) does not exist here: a login without
 # `next` lands on the console's front page.

@@ -1,0 +1,143 @@
+"""Step 4, brand safety: a verdict on every asset not checked yet, one regeneration of
+an unsafe generated slot, then the launch goes to review, or fails when an ad cannot
+keep the copy its platform needs.
+
+An image is not judged by a model here (the judge reads text): it is UNCERTAIN, so a
+person looks at it before it goes out.
+"""
+
+from django.db import transaction
+
+from campaigns.actors import system_user
+from campaigns.models import (
+    AdKind,
+    Asset,
+    AssetKind,
+    AssetReview,
+    AssetSource,
+    Verdict,
+)
+from campaigns.services.history import save_with_history
+from campaigns.services.launches import MIN_DEPLOYABLE, launch_assets_ready, launch_fail
+from creative.launch.ad_copy import replacement
+from creative.launch.launch import Launch, still_generating
+from creative.safety import UNSAFE, asset_verdict
+
+# What a display creative takes beside its image (the search ad's needs are campaigns').
+DISPLAY_NEEDS = {AssetKind.HEADLINE: 1, AssetKind.DESCRIPTION: 1}
+IMAGE_REASON = "images are not judged automatically: a person looks"
+REGENERATED = (AssetSource.GENERATED, AssetSource.FALLBACK)
+
+
+def verdict_of(launch: Launch, kind: str, text: str):
+    return asset_verdict(
+        organization_id=launch.organization_id,
+        pieces=[(kind, text)],
+        rules=launch.rules,
+        campaign_id=launch.campaign.pk,
+    )
+
+
+def _check(launch: Launch, asset: Asset, seen: dict) -> None:
+    """Judge one asset and write what was found, the unsafe original kept in history.
+
+    `seen` holds this run's verdicts by (kind, text): the same words under the same rules
+    and judge get the same verdict, so a display creative's headline (the search ad's
+    first) or a headline two ad groups share is paid for once.
+    """
+
+    def judged(kind: str, text: str):
+        key = (kind, text)
+        if key not in seen:
+            seen[key] = verdict_of(launch, kind, text)
+        return seen[key]
+
+    actor = system_user()
+    if asset.kind == AssetKind.IMAGE:
+        with transaction.atomic():
+            if still_generating(launch.campaign):
+                asset.verdict, asset.verdict_reasons = Verdict.UNCERTAIN, [IMAGE_REASON]
+                save_with_history(asset, actor=actor, reason="Image left for a person")
+        return
+    first = judged(asset.kind, asset.text)
+    second = text = result = None
+    if first.verdict == UNSAFE and asset.source in REGENERATED:
+        text, result = replacement(launch, asset, why=first.reasons)
+        second = judged(asset.kind, text)
+    with transaction.atomic():
+        if not still_generating(launch.campaign):
+            return
+        asset.verdict, asset.verdict_reasons = first.verdict, first.reasons
+        save_with_history(asset, actor=actor, reason="Brand-safety verdict")
+        final = first
+        if second is not None:
+            asset.text = text
+            asset.source = AssetSource.FALLBACK if result.needs_review else AssetSource.GENERATED
+            asset.prompt_version_id = result.prompt_version.pk
+            asset.call_ids = [*asset.call_ids, *result.call_ids]
+            asset.verdict, asset.verdict_reasons = second.verdict, second.reasons
+            save_with_history(asset, actor=actor, reason="Regenerated once: the first was unsafe")
+            final = second
+        if final.verdict == UNSAFE:
+            asset.review = AssetReview.REJECTED
+            asset.review_note = "; ".join(final.reasons)[:500]
+            save_with_history(asset, actor=actor, reason="Rejected: unsafe after one regeneration")
+
+
+def usable(asset: Asset) -> bool:
+    """Could go out once a person agrees: not rejected and not unsafe."""
+    return asset.review != AssetReview.REJECTED and asset.verdict != Verdict.UNSAFE
+
+
+def shortfalls(launch: Launch) -> list[str]:
+    """Per ad, what it lacks of what the platform needs, with the reasons."""
+    found = []
+    ads = launch.campaign.ads.select_related("ad_group").prefetch_related("assets")
+    for ad in ads:
+        assets = list(ad.assets.all())
+        needs = MIN_DEPLOYABLE if ad.kind == AdKind.RESPONSIVE_SEARCH else DISPLAY_NEEDS
+        for kind, least in needs.items():
+            have = sum(a.kind == kind and usable(a) for a in assets)
+            if have < least:
+                why = {
+                    r for a in assets if a.kind == kind and not usable(a) for r in a.verdict_reasons
+                }
+                found.append(
+                    f"{ad.ad_group.name}: the {ad.get_kind_display().lower()} has {have} safe "
+                    f"{kind}s of the {least} it needs"
+                    + (f" ({'; '.join(sorted(why))})" if why else "")
+                )
+    return found
+
+
+def flags(launch: Launch) -> list[str]:
+    assets = Asset.objects.filter(campaign=launch.campaign).exclude(review=AssetReview.REJECTED)
+    found = list(launch.brief.review_flags)
+    fallbacks = assets.filter(source=AssetSource.FALLBACK).count()
+    if fallbacks:
+        found.append(f"{fallbacks} assets are fallback templates")
+    uncertain = assets.filter(verdict=Verdict.UNCERTAIN).count()
+    if uncertain:
+        found.append(f"{uncertain} assets are uncertain: a person decides")
+    rejected = Asset.objects.filter(campaign=launch.campaign, review=AssetReview.REJECTED).count()
+    if rejected:
+        found.append(f"{rejected} assets were rejected as unsafe")
+    return found
+
+
+def run(launch: Launch) -> None:
+    """Check what is unchecked, then hand the launch to review or fail it."""
+    pending = Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING)
+    # A list, not a cursor: each asset's verdict is written while the loop goes on.
+    seen: dict = {}
+    for asset in list(pending.select_related("ad__ad_group").order_by("ad_id", "kind", "position")):
+        _check(launch, asset, seen)
+    if Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING).exists():
+        return  # the campaign left generation while we worked
+    short = shortfalls(launch)
+    if short or not launch.campaign.ads.exists():
+        reason = "copy could not be produced safely: " + ("; ".join(short) or "no ads were made")
+        launch_fail(campaign=launch.campaign, actor=system_user(), reason=reason)
+        return
+    launch.brief.refresh_from_db(fields=["review_flags"])
+    launch_assets_ready(campaign=launch.campaign, actor=system_user(), flags=flags(launch))
