@@ -46,7 +46,7 @@ def boundaries(fractions, alpha: float = 0.05, grid: int = 1601) -> np.ndarray:
                 return np.trapezoid(density * p, x)
 
         hi = 12 * np.sqrt(t)
-        b = optimize.brentq(lambda b: crossing(b) - a, 1e-6, hi) if a > 1e-15 else hi
+        b = optimize.brentq(lambda b, a=a: crossing(b) - a, 1e-6, hi) if a > 1e-15 else hi
         y = np.linspace(-b, b, grid)
         if density is None:
             new = stats.norm.pdf(y / sd) / sd
