@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "optimizer",
     "executors",
     "creative",
+    "experiments",
     "spectra",
     "api",
 ]

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = {"campaigns", "optimizer", "executors", "creative", "spectra", "api"}
+APPS = {"campaigns", "optimizer", "executors", "creative", "experiments", "spectra", "api"}
 FORBIDDEN = {
-    "optimizer": {"executors", "spectra", "creative"},
-    "executors": {"optimizer", "spectra", "creative"},
-    "campaigns": {"optimizer", "executors", "spectra", "creative", "api"},
-    "creative": {"optimizer", "executors", "spectra", "api"},
+    "optimizer": {"executors", "spectra", "creative", "experiments"},
+    "executors": {"optimizer", "spectra", "creative", "experiments"},
+    "campaigns": {"optimizer", "executors", "spectra", "creative", "experiments", "api"},
+    "creative": {"optimizer", "executors", "spectra", "experiments", "api"},
+    "experiments": {"optimizer", "executors", "creative", "spectra", "api"},
     "sandbox": APPS | {"django"},
 }
 

@@ -1,0 +1,1 @@
+"""Pure statistics for experiments (numpy/scipy, no Django): power, lift, sequential looks."""
