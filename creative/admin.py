@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django_q.tasks import async_task
 
 from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
 from campaigns.admin.filters import organization_filter
@@ -23,7 +24,6 @@ from campaigns.money import money
 from campaigns.selectors import scoped
 from creative.admin_launch import launch_urls
 from creative.invoices import invoice_for
-from creative.llm.errors import AIRefused, AIUnavailable
 from creative.metering import monthly_budget
 from creative.models import (
     AICall,
@@ -40,7 +40,6 @@ from creative.services.prompt_tests import (
     RATINGS,
     golden_cases,
     prompt_test_rate,
-    prompt_test_run,
 )
 from creative.services.prompts import PromptError, prompt_publish, prompt_retire
 from creative.services.providers import provider_save
@@ -352,18 +351,21 @@ class PromptVersionAdmin(OperatorsEditAdmin):
                     request, f"No golden briefs for {version.name}.", messages.WARNING
                 )
                 continue
-            try:
-                run = prompt_test_run(version=version, actor=request.user)
-            except (AIUnavailable, AIRefused) as exc:
-                self.message_user(request, f"{version}: {exc}", messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    f"{version}: {run.expectations_met} of {run.cases} golden briefs met, "
-                    f"{run.rate('schema_valid'):.0%} valid, "
-                    f"{run.rate('brand_safe'):.0%} brand safe.",
-                    messages.SUCCESS,
-                )
+            # Queued, not run here: a real model takes minutes over the golden briefs,
+            # longer than a page (or a proxy) waits.
+            async_task(
+                "creative.tasks.prompt_test_task",
+                version.pk,
+                request.user.pk,
+                task_name=f"prompt test {version}",
+                group="prompt-tests",
+            )
+            self.message_user(
+                request,
+                f"{version}: the golden briefs are queued; the pass rates appear in this "
+                "list when they finish.",
+                messages.SUCCESS,
+            )
 
     @admin.display(description="diff")
     def diff_link(self, obj):

@@ -3,12 +3,13 @@ add up to the total (the total is the exact cost rounded once; the lines are rou
 with a largest-remainder step so they sum to it), ready for an invoice or a CSV."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Sum
 
 from creative.models import AICall, Purpose
+from creative.months import month_bounds
 
 CENT = Decimal("0.01")
 
@@ -49,14 +50,6 @@ class Invoice:
     @property
     def calls(self) -> int:
         return sum(line.calls for line in self.lines)
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(month.replace(day=1), time.min, tzinfo=UTC)
-    end = datetime.combine(
-        (month.replace(day=28) + timedelta(days=4)).replace(day=1), time.min, tzinfo=UTC
-    )
-    return start, end
 
 
 def invoice_for(*, organization_id: int, month: date) -> Invoice:

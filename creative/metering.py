@@ -7,7 +7,7 @@ a millionth of a dollar per call, summed exactly; invoices round once, to the ce
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
@@ -19,6 +19,7 @@ from campaigns.services.alerts import alert_raise
 from creative.llm.client import Attempt
 from creative.llm.errors import AIUnavailable
 from creative.models import AICall, AISettings, AISpend, CallOutcome, ModelPrice
+from creative.months import month_bounds, month_start
 
 MILLION = Decimal(1_000_000)
 MICRO = Decimal("0.000001")
@@ -123,10 +124,6 @@ def _add_to_month(organization_id: int, month, cost: Decimal) -> None:
         rows.update(cost=F("cost") + cost, calls=F("calls") + 1)
 
 
-def month_start(now: datetime) -> datetime:
-    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-
-
 def month_spend(organization_id: int, *, now: datetime | None = None) -> Decimal:
     """This month's AI cost so far (the running total metering keeps)."""
     now = now or timezone.now()
@@ -170,7 +167,7 @@ def budget_check(context: CallContext, *, now: datetime | None = None) -> None:
         dedup_key=f"ai_budget:{now:%Y-%m}",
         data={"spent": str(spent), "budget": str(budget)},
     )
-    next_month = (month_start(now).replace(day=28) + timedelta(days=4)).replace(day=1)
+    next_month = month_bounds(now)[1]
     raise AIUnavailable(
         f"This organization's AI budget for {now:%B %Y} (${budget}) is spent.",
         outcome=CallOutcome.OVER_BUDGET,

@@ -5,10 +5,12 @@ from io import StringIO
 
 from django.core.management import call_command
 from django.urls import reverse
+from django_q.models import OrmQ
 
 from creative.models import PromptTestRun, PromptVersion
 from creative.services.prompt_tests import prompt_test_run
 from creative.services.prompts import prompt_draft
+from creative.tasks import prompt_test_task
 
 
 def _draft_without_the_product():
@@ -47,10 +49,17 @@ def test_an_operator_runs_the_golden_briefs_from_the_console(llm, client, superu
     draft = _draft_without_the_product()
     client.force_login(superuser)
 
-    client.post(
+    answer = client.post(
         reverse("admin:creative_promptversion_changelist"),
         {"action": "test_selected", "_selected_action": [draft.pk]},
+        follow=True,
     )
+    assert "queued" in answer.content.decode()
+    assert not PromptTestRun.objects.exists()  # the page did not wait for the model
+
+    [queued] = OrmQ.objects.all()  # what a worker runs
+    assert queued.func() == "creative.tasks.prompt_test_task"
+    prompt_test_task(*queued.task["args"])
     page = client.get(reverse("admin:creative_promptversion_changelist")).content.decode()
 
     run = PromptTestRun.objects.get(version=draft)
