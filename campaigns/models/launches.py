@@ -230,7 +230,9 @@ class Asset(RefuseUnsavedCopies, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text or self.image_url or f"{self.kind} {self.position}"
+        # A person reads this in problems and history: an image is "Image 2", not its
+        # storage path.
+        return self.text or f"{self.get_kind_display()} {self.position + 1}"
 
     @property
     def deployable(self) -> bool:

@@ -48,6 +48,8 @@ def test_the_owner_sees_the_ad_its_assets_strategy_flags_and_cost(client, alice,
     assert "strategy is a fallback" in page and "hikers" in page
     assert "trail shoes" in page and "the whole campaign" in page and "GBP 1.20" in page
     assert "Generation cost so far" in page
+    # A problem names the image as the reviewer sees it, not by where it is stored.
+    assert "“Image 1” is uncertain" in page and "“/media/" not in page
     assert "Approve launch" not in page  # a viewer neither changes nor approves
     assert 'name="action" value="edit"' not in page
 
