@@ -33,9 +33,9 @@ from campaigns.services.auto_approval import (
     recommendations_approve_by_policy,
     recommendations_expire_stale,
 )
+from campaigns.services.job_alerts import job_cleared
 from executors.pipeline import execute_approved
-from executors.spend_limits import enforce_spend_limits
-from executors.tasks import sync_account_task
+from executors.tasks import enforce_spend_limits_task, sync_account_task
 from optimizer.anomaly_alerts import detect_account_anomalies
 from optimizer.services import optimize_account
 from spectra.models import AccountCycle, CycleRun, CycleStatus
@@ -78,7 +78,7 @@ def _step_execute(account: AdAccount) -> dict:
 
 
 def _step_spend_limits(account: AdAccount) -> dict:
-    return {"paused": len(enforce_spend_limits(account=account))}
+    return {"paused": enforce_spend_limits_task(account.pk)}
 
 
 STEPS = {
@@ -175,6 +175,12 @@ def _record(cycle: CycleRun, step: str, result) -> None:
             current.status = S.SUCCEEDED
             current.finished_at = now
             current.save(update_fields=["steps", "heartbeat_at", "status", "finished_at"])
+            job_cleared(
+                f"cycle:{current.account_id}:",
+                organization_id=current.account.organization_id,
+                why=f"Cleared: the daily cycle completed at {now:%Y-%m-%d %H:%M} UTC.",
+                prefix=True,
+            )
             _enqueue_dispatch()  # a slot freed: start the next queued cycle now
 
 

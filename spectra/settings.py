@@ -296,6 +296,11 @@ PLATFORM_DAILY_OPERATIONS = {
 # --- The AI layer (creative/) ----------------------------------------------------
 # The provider an organization without one of its own uses: any OpenAI-compatible
 # API root, model and key. Empty: the embedded sandbox model (SANDBOX_LLM_URL).
+# Alerts of jobs that belong to no organization (recovery, the scheduler) go to this
+# organization's admins and approvers and its webhook; created on first use.
+SPECTRA_OPERATORS_ORG = env_str("SPECTRA_OPERATORS_ORG", "spectra-operators")
+# The watchdog calls the scheduler stopped when a repeating job is this late.
+SPECTRA_SCHEDULE_LATE_MINUTES = env_int("SPECTRA_SCHEDULE_LATE_MINUTES", 10, minimum=2)
 SPECTRA_LLM_BASE_URL = env_str("SPECTRA_LLM_BASE_URL", "")
 SPECTRA_LLM_API_KEY = env_str("SPECTRA_LLM_API_KEY", "")
 SPECTRA_LLM_MODEL = env_str("SPECTRA_LLM_MODEL", "sandbox-writer")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from spectra.health import healthz, readyz
 from spectra.views import attention_view
 
 admin.site.site_header = "Spectra"
@@ -13,6 +14,8 @@ admin.site.site_url = None
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
     # Before the admin's own URLs, which would take "attention/" for an app label.
     path("admin/attention/", admin.site.admin_view(attention_view), name="attention"),
     path("admin/", admin.site.urls),

@@ -17,6 +17,9 @@ class AlertKind(models.TextChoices):
     SYNC_FAILED = "sync_failed", "Sync failed"
     CYCLE_FAILED = "cycle_failed", "Daily cycle failed"
     AI_BUDGET = "ai_budget", "AI budget spent"
+    SPEND_CHECK_FAILED = "spend_check_failed", "Spend-limit check failed"
+    RECOVERY_FAILED = "recovery_failed", "Recovery of executions failed"
+    SCHEDULE_STOPPED = "schedule_stopped", "Scheduled job stopped running"
 
 
 class Severity(models.TextChoices):
