@@ -70,3 +70,17 @@ def switchback_schedule(n_units: int, periods: int, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     starts = rng.permutation(np.arange(n_units) % 2)
     return (starts[:, None] + np.arange(periods)[None, :]) % 2
+
+
+def switchback_splits(n_units: int, periods: int, *, draws: int, seed: int = 0) -> np.ndarray:
+    """(draws, units × periods) booleans: schedules `switchback_schedule` could have drawn.
+
+    Each row is one schedule flattened unit by unit, as `switchback_schedule(...).ravel()`,
+    so a switchback's campaign-periods can be read out with `randomization_lift(...,
+    assignments=...)`: the design randomises which half of the campaigns starts applied,
+    and that is what is re-drawn.
+    """
+    rng = np.random.default_rng(seed)
+    starts = rng.permuted(np.tile(np.arange(n_units) % 2, (draws, 1)), axis=1)
+    schedules = (starts[:, :, None] + np.arange(periods)[None, None, :]) % 2
+    return schedules.reshape(draws, n_units * periods).astype(bool)
