@@ -57,7 +57,7 @@ def test_the_randomisation_readout_looked_at_weekly_keeps_alpha_and_peeking_does
 def test_the_repeated_interval_covers_the_true_lift_at_every_look_at_once():
     holdout = _noisy_weeks()
     covered_throughout, stopped_at = [], []
-    for rep in range(80):
+    for rep in range(60):
         arms, looks = holdout.split(seed=rep, lift=0.15)
         covered = True
         for taken in range(1, 5):
