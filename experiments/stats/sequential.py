@@ -5,10 +5,20 @@ positive rate well above 5 %. Spending alpha as an O'Brien-Fleming-like function
 information fraction t keeps the overall two-sided error at alpha however the looks fall;
 early looks get very strict boundaries. The boundaries are found by recursive numerical
 integration of the Brownian motion the z statistic follows (Armitage, McPherson and Rowe).
+
+`sequential_lift` applies that spending to the randomisation readout: each look's
+critical value comes from the joint distribution of the looks under the re-drawn splits,
+so the error rate holds for the statistic the console shows, not for a normal stand-in.
 """
+
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import optimize, stats
+
+from experiments.stats.lift import Lift, lift_at_look
+from experiments.stats.randomization import LiftReference, look_boundaries, reference_for
 
 
 def obrien_fleming_spent(t: np.ndarray | float, alpha: float = 0.05) -> np.ndarray:
@@ -61,3 +71,72 @@ def boundaries(fractions, alpha: float = 0.05, grid: int = 1601) -> np.ndarray:
 def nominal_alpha(z_boundary: float) -> float:
     """The two-sided p-value a look must beat, for a test whose statistic is not a z."""
     return float(2 * stats.norm.sf(z_boundary))
+
+
+@dataclass(frozen=True)
+class SequentialReadout:
+    look: int  # 0-based index of the look the readout stands at
+    stopped: bool  # the boundary was crossed at this look: the lift is significant
+    lift: Lift  # estimate, repeated confidence interval (valid at every look), look p-value
+
+
+def sequential_lift(
+    *,
+    pre,
+    posts,
+    arms,
+    fractions,
+    strata=None,
+    alpha: float = 0.05,
+    draws: int = 2000,
+    seed: int = 0,
+    assignments=None,
+) -> SequentialReadout:
+    """Where an experiment looked at several times stands: stopped at a look, or still running.
+
+    `posts` holds each campaign's cumulative post-period conversion value at every look
+    taken so far (one row per look); `fractions` the information fractions planned for all
+    looks (0.25, 0.5, 0.75, 1 for four weekly looks at a four-week test). The looks are
+    read in order and the first that crosses the O'Brien-Fleming-type boundary stops the
+    experiment. The interval is the repeated confidence interval at that look (or at the
+    latest look): it covers the true lift at every look at once, so reading it early is safe.
+    """
+    fractions = tuple(float(f) for f in fractions)
+    reference = reference_for(
+        pre=pre,
+        posts=posts,
+        arms=arms,
+        strata=strata,
+        draws=draws,
+        seed=seed,
+        assignments=assignments,
+    )
+    stopped, look = sequential_stop(reference, fractions, alpha)
+    spend, fallback = _spending(fractions, alpha)
+    return SequentialReadout(
+        look=look, stopped=stopped, lift=lift_at_look(reference, spend[: look + 1], fallback)
+    )
+
+
+@lru_cache(maxsize=64)
+def _spending(fractions: tuple, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Alpha to spend at each planned look, and the normal-theory boundaries as a fallback."""
+    spent = obrien_fleming_spent(np.asarray(fractions), alpha)
+    return np.diff(np.concatenate([[0.0], spent])), boundaries(fractions, alpha)
+
+
+def sequential_stop(reference: LiftReference, fractions, alpha: float = 0.05) -> tuple[bool, int]:
+    """(stopped, look): the first look whose boundary the no-lift hypothesis crosses, if any.
+
+    The looks held are the reference's; `fractions` are the planned ones, all of them.
+    """
+    fractions = tuple(float(f) for f in fractions)
+    looks = reference.observed.size
+    if looks > len(fractions):
+        raise ValueError("more looks were taken than the plan has")
+    spend, fallback = _spending(fractions, alpha)
+    lower, upper, observed = look_boundaries(reference, 0.0, spend[:looks], fallback)
+    crossed = np.flatnonzero((observed < lower) | (observed > upper))
+    if crossed.size:
+        return True, int(crossed[0])
+    return False, looks - 1

@@ -1,38 +1,53 @@
 import numpy as np
+import pytest
 
-from experiments.stats.lift import bootstrap_lift, jackknife_lift
-
-
-def _arms(rng, n=24, lift=0.0):
-    size = rng.lognormal(10, 0.8, 2 * n)
-    pre = size * rng.lognormal(0, 0.1, 2 * n)
-    post = size * rng.lognormal(0, 0.1, 2 * n)
-    post[:n] *= 1 + lift
-    return post[:n], post[n:], pre[:n], pre[n:]
+from experiments.stats.lift import randomization_lift
+from tests.experiments.holdouts import unequal_campaigns
 
 
-def test_the_jackknife_did_interval_covers_the_true_lift_about_95_percent():
-    rng = np.random.default_rng(3)
+def _readout(holdout, arms, post, seed=0):
+    return randomization_lift(
+        pre=holdout.pre, post=post, arms=arms, strata=holdout.strata, draws=400, seed=seed
+    )
+
+
+def test_the_interval_covers_a_true_10_percent_lift_about_95_percent_of_the_time():
+    # One campaign holds a fifth of the value: the case where the jackknife fell to 81 %.
+    holdout = unequal_campaigns(seed=2)
     covered = []
-    for i in range(600):
-        t, c, tp, cp = _arms(rng, lift=0.1)
-        r = jackknife_lift(treatment=t, control=c, treatment_pre=tp, control_pre=cp, seed=i)
-        covered.append(r.low <= 0.1 <= r.high)
+    for rep in range(300):
+        arms, looks = holdout.split(seed=rep, lift=0.10)
+        lift = _readout(holdout, arms, looks[-1], seed=rep)
+        covered.append(lift.low <= 0.10 <= lift.high)
     assert 0.92 <= np.mean(covered) <= 0.98
+
+
+def test_the_interval_excludes_no_lift_exactly_when_the_p_value_is_below_5_percent():
+    holdout = unequal_campaigns(seed=3)
+    agree = []
+    for rep in range(40):
+        arms, looks = holdout.split(seed=rep, lift=0.08)
+        lift = _readout(holdout, arms, looks[-1], seed=rep)
+        assert lift.low < lift.estimate < lift.high
+        agree.append((lift.low > 0 or lift.high < 0) == (lift.p_value <= 0.05))
+    assert all(agree)
 
 
 def test_the_did_estimate_recovers_a_known_lift_exactly_without_noise():
     size = np.arange(1.0, 21.0)
-    r = jackknife_lift(
-        treatment=size[:10] * 1.2, control=size[10:], treatment_pre=size[:10], control_pre=size[10:]
+    arms = np.tile([1, 0], 10)
+    strata = np.repeat(np.arange(10), 2)
+    lift = randomization_lift(
+        pre=size, post=size * np.where(arms == 1, 1.2, 1.0), arms=arms, strata=strata
     )
-    assert abs(r.estimate - 0.2) < 1e-12
+    assert lift.estimate == pytest.approx(0.2, abs=1e-12)
+    assert lift.low == pytest.approx(0.2, abs=1e-4) and lift.high == pytest.approx(0.2, abs=1e-4)
 
 
-def test_the_bootstrap_agrees_with_the_jackknife_on_the_estimate():
-    rng = np.random.default_rng(5)
-    t, c, tp, cp = _arms(rng, lift=0.05)
-    j = jackknife_lift(treatment=t, control=c, treatment_pre=tp, control_pre=cp)
-    est, low, high = bootstrap_lift(treatment=t, control=c, treatment_pre=tp, control_pre=cp)
-    assert abs(est - j.estimate) < 1e-12
-    assert low < est < high
+def test_the_did_absorbs_an_arm_that_started_bigger():
+    # Treatment got the bigger campaigns: comparing post totals alone would call it +100 %.
+    pre = np.array([200.0, 100, 220, 110, 180, 90, 210, 105, 190, 95])
+    arms = np.array([1, 0] * 5)
+    post = pre * np.where(arms == 1, 1.05, 1.0) * (1 + 0.01 * np.sin(np.arange(10)))
+    lift = randomization_lift(pre=pre, post=post, arms=arms, strata=np.repeat(np.arange(5), 2))
+    assert lift.estimate == pytest.approx(0.05, abs=0.02)
