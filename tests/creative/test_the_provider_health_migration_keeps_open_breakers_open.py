@@ -4,40 +4,31 @@ breaker that was open before it open (until the same time), and a healthy one cl
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from campaigns.models import BreakerState
 from creative.llm import health
 from creative.models import ProviderHealth
+from tests.factories import migrate
 
 BEFORE = [("creative", "0004_alter_aicall_options_alter_aiprovider_options_and_more")]
-AFTER = [("creative", "0005_provider_health_breaker")]
 
 
 @pytest.fixture
 def back_to_latest_afterwards():
     """Leave the schema fully migrated: later tests share this database."""
     yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_open_provider_breaker_stays_open_until_the_same_time(back_to_latest_afterwards):
     until = timezone.now() + timedelta(seconds=45)
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    OldHealth = executor.loader.project_state(BEFORE).apps.get_model("creative", "ProviderHealth")
+    OldHealth = migrate(BEFORE).get_model("creative", "ProviderHealth")
     OldHealth.objects.create(scope="provider:1", consecutive_failures=5, open_until=until)
     OldHealth.objects.create(scope="provider:2", consecutive_failures=1)
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate()  # through 0005_provider_health_breaker
 
     tripped, healthy = ProviderHealth.objects.order_by("scope")
     assert (tripped.state, tripped.retry_at, tripped.consecutive_failures) == (
