@@ -119,13 +119,23 @@ def _judge_fallback(_variables) -> SafetyVerdict:
     return SafetyVerdict(verdict=UNCERTAIN, reasons=["the judge gave no usable verdict"])
 
 
-def _judge_variables(copy: str, rules: Rules) -> dict[str, str]:
-    return {
-        "copy": copy,
-        "tone": rules.tone or "no particular tone",
-        "competitors": ", ".join(rules.competitors) or "none named",
-        "banned": ", ".join(rules.banned) or "none",
-    }
+def _judge(prompt: str, copy: str, *, rules: Rules, fallback, organization_id, campaign_id):
+    """One metered judge call (`prompt`: the single or the batch judge) on `copy`."""
+    from creative.services.generate import generate
+
+    return generate(
+        organization_id=organization_id,
+        campaign_id=campaign_id,
+        purpose=Purpose.SAFETY,
+        prompt=prompt,
+        variables={
+            "copy": copy,
+            "tone": rules.tone or "no particular tone",
+            "competitors": ", ".join(rules.competitors) or "none named",
+            "banned": ", ".join(rules.banned) or "none",
+        },
+        fallback=fallback,
+    )
 
 
 def _with_judge(first: Verdict, verdict: str, reasons: list[str]) -> Verdict:
@@ -143,19 +153,17 @@ def asset_verdict(
     A judge that cannot answer validly (its fallback) makes the asset UNCERTAIN, never
     SAFE: an unchecked asset is one a person must look at.
     """
-    from creative.services.generate import generate
-
     first = rules_verdict(pieces, rules)
     if first.verdict == UNSAFE:
         return first
     copy = "\n".join(f"{kind}: {text}" for kind, text in pieces)
-    judged = generate(
+    judged = _judge(
+        "safety-judge",
+        copy,
+        rules=rules,
+        fallback=_judge_fallback,
         organization_id=organization_id,
         campaign_id=campaign_id,
-        purpose=Purpose.SAFETY,
-        prompt="safety-judge",
-        variables=_judge_variables(copy, rules),
-        fallback=_judge_fallback,
     )
     verdict = judged.value.verdict if judged.status != "fallback" else UNCERTAIN
     return _with_judge(first, verdict, judged.value.reasons)
@@ -184,7 +192,6 @@ def batch_verdicts(
     whole answer a fallback) is judged again on its own, so it is never SAFE by default;
     an asset answered twice gets the worse of its verdicts.
     """
-    from creative.services.generate import generate
     from creative.services.prompts import PromptError
 
     found = {key: rules_verdict(pieces, rules) for key, pieces in assets.items()}
@@ -195,13 +202,13 @@ def batch_verdicts(
             for key in pending
         )
         try:
-            judged = generate(
+            judged = _judge(
+                "safety-judge-batch",
+                copy,
+                rules=rules,
+                fallback=_batch_fallback,
                 organization_id=organization_id,
                 campaign_id=campaign_id,
-                purpose=Purpose.SAFETY,
-                prompt="safety-judge-batch",
-                variables=_judge_variables(copy, rules),
-                fallback=_batch_fallback,
             )
         except PromptError:  # not published here (yet): each asset is judged on its own
             judged = None
