@@ -18,7 +18,7 @@ copy and only the counts that are Google's own are left out.
 Pure: no Django, no I/O.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 GOOGLE_ADS = "google_ads"
 ADOBE = "adobe"
@@ -39,32 +39,28 @@ class Limits:
     name_chars: int
 
 
+_GOOGLE_ADS_LIMITS = Limits(
+    campaigns_per_account=10_000,
+    ad_groups_per_campaign=20_000,
+    keywords_per_ad_group=20_000,
+    enabled_ads_per_ad_group=3,
+    headlines=(3, 15),
+    headline_chars=30,
+    descriptions=(2, 4),
+    description_chars=90,
+    keyword_chars=80,
+    keyword_words=10,
+    name_chars=255,
+)
 LIMITS = {
-    GOOGLE_ADS: Limits(
-        campaigns_per_account=10_000,
-        ad_groups_per_campaign=20_000,
-        keywords_per_ad_group=20_000,
-        enabled_ads_per_ad_group=3,
-        headlines=(3, 15),
-        headline_chars=30,
-        descriptions=(2, 4),
-        description_chars=90,
-        keyword_chars=80,
-        keyword_words=10,
-        name_chars=255,
-    ),
-    ADOBE: Limits(
+    GOOGLE_ADS: _GOOGLE_ADS_LIMITS,
+    # The same text limits; the counts are Google's own (see the module docstring).
+    ADOBE: replace(
+        _GOOGLE_ADS_LIMITS,
         campaigns_per_account=None,
         ad_groups_per_campaign=None,
         keywords_per_ad_group=None,
         enabled_ads_per_ad_group=None,
-        headlines=(3, 15),
-        headline_chars=30,
-        descriptions=(2, 4),
-        description_chars=90,
-        keyword_chars=80,
-        keyword_words=10,
-        name_chars=255,
     ),
 }
 

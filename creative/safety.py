@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from creative.models import Purpose
-from creative.schemas import SafetyVerdict
+from creative.schemas import SafetyVerdict, SafetyVerdicts
 
 SAFE, UNCERTAIN, UNSAFE = "safe", "uncertain", "unsafe"
 RANK = {SAFE: 0, UNCERTAIN: 1, UNSAFE: 2}
@@ -119,6 +119,32 @@ def _judge_fallback(_variables) -> SafetyVerdict:
     return SafetyVerdict(verdict=UNCERTAIN, reasons=["the judge gave no usable verdict"])
 
 
+def _judge(prompt: str, copy: str, *, rules: Rules, fallback, organization_id, campaign_id):
+    """One metered judge call (`prompt`: the single or the batch judge) on `copy`."""
+    from creative.services.generate import generate
+
+    return generate(
+        organization_id=organization_id,
+        campaign_id=campaign_id,
+        purpose=Purpose.SAFETY,
+        prompt=prompt,
+        variables={
+            "copy": copy,
+            "tone": rules.tone or "no particular tone",
+            "competitors": ", ".join(rules.competitors) or "none named",
+            "banned": ", ".join(rules.banned) or "none",
+        },
+        fallback=fallback,
+    )
+
+
+def _with_judge(first: Verdict, verdict: str, reasons: list[str]) -> Verdict:
+    """The rules' verdict and the judge's together: the worse wins, all reasons kept."""
+    worst = max(first.verdict, verdict, key=RANK.__getitem__)
+    reasons = first.reasons + [f"judge: {r}" for r in reasons]
+    return Verdict(worst, list(dict.fromkeys(reasons)), "rules+judge")
+
+
 def asset_verdict(
     *, organization_id: int, pieces: list[tuple[str, str]], rules: Rules, campaign_id=None
 ) -> Verdict:
@@ -127,26 +153,80 @@ def asset_verdict(
     A judge that cannot answer validly (its fallback) makes the asset UNCERTAIN, never
     SAFE: an unchecked asset is one a person must look at.
     """
-    from creative.services.generate import generate
-
     first = rules_verdict(pieces, rules)
     if first.verdict == UNSAFE:
         return first
     copy = "\n".join(f"{kind}: {text}" for kind, text in pieces)
-    judged = generate(
+    judged = _judge(
+        "safety-judge",
+        copy,
+        rules=rules,
+        fallback=_judge_fallback,
         organization_id=organization_id,
         campaign_id=campaign_id,
-        purpose=Purpose.SAFETY,
-        prompt="safety-judge",
-        variables={
-            "copy": copy,
-            "tone": rules.tone or "no particular tone",
-            "competitors": ", ".join(rules.competitors) or "none named",
-            "banned": ", ".join(rules.banned) or "none",
-        },
-        fallback=_judge_fallback,
     )
     verdict = judged.value.verdict if judged.status != "fallback" else UNCERTAIN
-    worst = max(first.verdict, verdict, key=RANK.__getitem__)
-    reasons = first.reasons + [f"judge: {r}" for r in judged.value.reasons]
-    return Verdict(worst, list(dict.fromkeys(reasons)), "rules+judge")
+    return _with_judge(first, verdict, judged.value.reasons)
+
+
+def _batch_fallback(_variables) -> SafetyVerdicts:
+    return SafetyVerdicts(verdicts=[])
+
+
+def _one_line(text: str) -> str:
+    # One asset a line: a line break in the copy must not start another "[id]" line.
+    return " ".join(text.split())
+
+
+def batch_verdicts(
+    *,
+    organization_id: int,
+    assets: dict[str, list[tuple[str, str]]],
+    rules: Rules,
+    campaign_id=None,
+) -> dict[str, Verdict]:
+    """asset_verdict for many assets (by id: their (kind, text) pieces) with one judge call.
+
+    Rules first, each asset on its own; the copy they pass goes to the judge together.
+    An asset the judge's answer has no usable verdict for (missing, malformed, or the
+    whole answer a fallback) is judged again on its own, so it is never SAFE by default;
+    an asset answered twice gets the worse of its verdicts.
+    """
+    from creative.services.prompts import PromptError
+
+    found = {key: rules_verdict(pieces, rules) for key, pieces in assets.items()}
+    pending = {key: v for key, v in found.items() if v.verdict != UNSAFE}
+    if len(pending) > 1:
+        copy = "\n".join(
+            f"[{key}] " + " | ".join(f"{kind}: {_one_line(text)}" for kind, text in assets[key])
+            for key in pending
+        )
+        try:
+            judged = _judge(
+                "safety-judge-batch",
+                copy,
+                rules=rules,
+                fallback=_batch_fallback,
+                organization_id=organization_id,
+                campaign_id=campaign_id,
+            )
+        except PromptError:  # not published here (yet): each asset is judged on its own
+            judged = None
+        answered = set()
+        usable = judged is not None and judged.status != "fallback"
+        for answer in judged.value.verdicts if usable else []:
+            if answer is None or answer.asset not in pending:
+                continue
+            # Starts from the rules' verdict; a second answer for the same asset combines
+            # with the first, so the worse of the two stays.
+            found[answer.asset] = _with_judge(found[answer.asset], answer.verdict, answer.reasons)
+            answered.add(answer.asset)
+        pending = {key: v for key, v in pending.items() if key not in answered}
+    for key in pending:
+        found[key] = asset_verdict(
+            organization_id=organization_id,
+            pieces=assets[key],
+            rules=rules,
+            campaign_id=campaign_id,
+        )
+    return found

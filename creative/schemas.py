@@ -7,7 +7,7 @@ up to 15 headlines of at most 30 characters, up to 4 descriptions of at most 90)
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, WrapValidator
 
 Headline = Annotated[str, StringConstraints(min_length=1, max_length=30, strip_whitespace=True)]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=90, strip_whitespace=True)]
@@ -54,6 +54,31 @@ class SafetyVerdict(Strict):
     reasons: list[Phrase] = Field(max_length=10)
 
 
+class AssetSafetyVerdict(Strict):
+    """The judge's verdict on one asset of a batch, keyed by the id the asset was shown with."""
+
+    asset: Annotated[str, StringConstraints(min_length=1, max_length=20, strip_whitespace=True)]
+    verdict: Literal["safe", "unsafe", "uncertain"]
+    reasons: list[Phrase] = Field(max_length=10)
+
+
+def _unusable_as_none(value, handler):
+    # One malformed verdict must not void the others (each would cost a call to redo):
+    # it becomes None, and that asset alone is judged again (creative.safety).
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+class SafetyVerdicts(Strict):
+    """The brand-safety judge's verdicts on a batch of assets (one ad group's)."""
+
+    verdicts: list[Annotated[AssetSafetyVerdict | None, WrapValidator(_unusable_as_none)]] = Field(
+        max_length=200
+    )
+
+
 class HistorySummary(Strict):
     """A campaign's older history in a few sentences."""
 
@@ -65,6 +90,7 @@ SCHEMAS: dict[str, type[Strict]] = {
     "ad_copy": AdCopy,
     "strategy": Strategy,
     "safety_verdict": SafetyVerdict,
+    "safety_verdicts": SafetyVerdicts,
 }
 
 

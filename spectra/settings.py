@@ -308,9 +308,11 @@ SPECTRA_LLM_IMAGE_MODEL = env_str("SPECTRA_LLM_IMAGE_MODEL", "sandbox-image")
 SANDBOX_LLM_URL = env_str("SANDBOX_LLM_URL", "http://127.0.0.1:8766/v1")
 # Requests a minute to the environment's provider, across every worker.
 SPECTRA_LLM_REQUESTS_PER_MINUTE = env_int("SPECTRA_LLM_REQUESTS_PER_MINUTE", 300, minimum=1)
-# The provider's breaker opens after this many consecutive retryable failures.
+# The provider's breaker opens after this many consecutive retryable failures, for
+# LLM_BREAKER_OPEN_SECONDS, doubling for each failed probe up to LLM_BREAKER_MAX_OPEN_SECONDS.
 LLM_BREAKER_FAILURES = env_int("LLM_BREAKER_FAILURES", 5, minimum=1)
 LLM_BREAKER_OPEN_SECONDS = env_int("LLM_BREAKER_OPEN_SECONDS", 60, minimum=1)
+LLM_BREAKER_MAX_OPEN_SECONDS = env_int("LLM_BREAKER_MAX_OPEN_SECONDS", 900, minimum=1)
 # The longest a Retry-After may hold a call before it gives up and says so.
 LLM_MAX_RETRY_AFTER_S = env_int("LLM_MAX_RETRY_AFTER_S", 30, minimum=0)
 

@@ -4,6 +4,8 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from campaigns.models import (
     AdAccount,
@@ -82,3 +84,12 @@ def make_recommendation(campaign: Campaign, **kw) -> Recommendation:
         reason="ROAS up 40 % week over week with 95 % confidence.",
     )
     return Recommendation.objects.create(campaign=campaign, **(defaults | kw))
+
+
+def migrate(targets: list[tuple[str, str]] | None = None):
+    """Migrate the test database to `targets` (default: every app's latest migration) and
+    return the historical models as of there (for a data migration's test)."""
+    executor = MigrationExecutor(connection)
+    targets = targets or executor.loader.graph.leaf_nodes()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

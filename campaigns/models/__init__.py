@@ -1,5 +1,6 @@
 from campaigns.models.accounts import AdAccount, Autonomy, ExecutionMode, Platform
 from campaigns.models.alerts import Alert, AlertKind, Severity
+from campaigns.models.breaker import BreakerFields, BreakerState
 from campaigns.models.campaigns import (
     AdGroup,
     AdGroupStatus,
@@ -57,6 +58,8 @@ __all__ = [
     "Audience",
     "AudienceStatus",
     "Autonomy",
+    "BreakerFields",
+    "BreakerState",
     "Brief",
     "BudgetPool",
     "Campaign",

@@ -21,7 +21,7 @@ from campaigns.services.history import save_with_history
 from campaigns.services.launches import MIN_DEPLOYABLE, launch_assets_ready, launch_fail
 from creative.launch.ad_copy import replacement
 from creative.launch.launch import Launch, still_generating
-from creative.safety import UNSAFE, asset_verdict
+from creative.safety import UNSAFE, asset_verdict, batch_verdicts
 
 # What a display creative takes beside its image (the search ad's needs are campaigns').
 DISPLAY_NEEDS = {AssetKind.HEADLINE: 1, AssetKind.DESCRIPTION: 1}
@@ -36,6 +36,24 @@ def verdict_of(launch: Launch, kind: str, text: str):
         rules=launch.rules,
         campaign_id=launch.campaign.pk,
     )
+
+
+def _judge_together(launch: Launch, assets: list[Asset], seen: dict) -> None:
+    """Put a verdict in `seen` for the words of every text asset of `assets` (one ad
+    group's) not judged yet in this run, with one judge call for all of them."""
+    words: dict[tuple[str, str], str] = {}
+    for asset in assets:
+        if asset.kind != AssetKind.IMAGE and (asset.kind, asset.text) not in seen:
+            words.setdefault((asset.kind, asset.text), str(asset.pk))
+    if not words:
+        return
+    verdicts = batch_verdicts(
+        organization_id=launch.organization_id,
+        assets={key: [piece] for piece, key in words.items()},
+        rules=launch.rules,
+        campaign_id=launch.campaign.pk,
+    )
+    seen.update({piece: verdicts[key] for piece, key in words.items()})
 
 
 def _check(launch: Launch, asset: Asset, seen: dict) -> None:
@@ -128,10 +146,16 @@ def flags(launch: Launch) -> list[str]:
 def run(launch: Launch) -> None:
     """Check what is unchecked, then hand the launch to review or fail it."""
     pending = Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING)
-    # A list, not a cursor: each asset's verdict is written while the loop goes on.
+    # Read whole first (not a cursor): each asset's verdict is written while the loop goes on.
     seen: dict = {}
-    for asset in list(pending.select_related("ad__ad_group").order_by("ad_id", "kind", "position")):
-        _check(launch, asset, seen)
+    by_ad_group: dict[int, list[Asset]] = {}
+    for asset in pending.select_related("ad__ad_group").order_by("ad_id", "kind", "position"):
+        by_ad_group.setdefault(asset.ad.ad_group_id, []).append(asset)
+    for assets in by_ad_group.values():
+        # One judge call per ad group (not one per asset), then each verdict written.
+        _judge_together(launch, assets, seen)
+        for asset in assets:
+            _check(launch, asset, seen)
     if Asset.objects.filter(campaign=launch.campaign, verdict=Verdict.PENDING).exists():
         return  # the campaign left generation while we worked
     short = shortfalls(launch)

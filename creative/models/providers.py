@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Organization
+from campaigns.models import BreakerFields, BreakerState, Organization
 from campaigns.urlpolicy import validate_llm_api_url
 
 
@@ -90,18 +90,24 @@ class AISettings(models.Model):
         return f"AI settings of {self.organization}"
 
 
-class ProviderHealth(models.Model):
-    """One row per provider endpoint, shared by every worker: a circuit breaker
-    (consecutive failures, open until) and a one-minute request window, changed only
-    by conditional UPDATEs (creative.llm.health). `scope` names the endpoint: a
-    provider row ("provider:12") or the environment's ("environment")."""
+class ProviderHealth(BreakerFields):
+    """One row per provider endpoint, shared by every worker: a circuit breaker (the
+    same engine and fields as a platform account's: campaigns.circuit_breaker) and a
+    one-minute request window, changed only by conditional UPDATEs (creative.llm.health).
+    `scope` names the endpoint: a provider row ("provider:12") or the environment's
+    ("environment")."""
 
     scope = models.CharField(max_length=80, unique=True)
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    open_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True, default="")
     window = models.BigIntegerField(default=0)  # Unix minute
     window_requests = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=BreakerState.values),
+                name="providerhealth_state_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"health of {self.scope}"

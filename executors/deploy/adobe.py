@@ -6,8 +6,8 @@ at most once even before the lookup sees it."""
 import time
 import uuid
 
-from executors.clients.errors import OutcomeUnknown, PlatformError
-from executors.deploy.common import OUT, Deployment, Refused, Transient
+from executors.clients.errors import PlatformError
+from executors.deploy.common import OUT, Deployment, Transient
 
 NAMESPACE = uuid.UUID("5b0f5d1e-8c0a-4d59-9c1e-3e3f1f6c2a10")
 
@@ -45,20 +45,14 @@ class AdobeDeployment(Deployment):
         started = time.monotonic()
         try:
             result = self.client.create(kind, body, key=self.key(what))
-        except (OutcomeUnknown, PlatformError) as exc:
-            self.log(
+        except PlatformError as exc:  # an unknown outcome too: resent with the same key
+            self.call_failed(
                 f"adobe.{kind}.create",
-                outcome=OUT.FAILED
-                if not exc.retryable and not isinstance(exc, OutcomeUnknown)
-                else OUT.RETRYING,
+                exc,
                 request=request,
-                response=exc.body,
-                detail=exc,
                 started=started,
+                refusal=f"Adobe refused {kind}",
             )
-            if isinstance(exc, OutcomeUnknown) or exc.retryable:
-                raise Transient(str(exc)) from exc
-            raise Refused(f"Adobe refused {kind}: {exc}") from exc
         self.log(
             f"adobe.{kind}.create",
             outcome=OUT.SUCCEEDED,

@@ -1,10 +1,12 @@
 """What every platform's deployment shares: its log, its outcomes, storing external ids."""
 
 import time
+from typing import NoReturn
 
 from campaigns.models import ExecutionMode
 from campaigns.redaction import redact_mapping
 from campaigns.services.history import save_with_history
+from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.models import DeployLog, ExecutionOutcome
 
 OUT = ExecutionOutcome
@@ -50,6 +52,25 @@ class Deployment:
             detail=str(detail)[:2000],
             latency_ms=latency,
         )
+
+    def call_failed(
+        self, action: str, exc: PlatformError, *, request: dict, started: float, refusal: str
+    ) -> NoReturn:
+        """Log a platform call that raised, and end the attempt as the error says: an
+        unknown outcome or a retryable error → Transient (the whole deployment is tried
+        again later), anything else → Refused, in `refusal`'s words and the platform's."""
+        transient = isinstance(exc, OutcomeUnknown) or exc.retryable
+        self.log(
+            action,
+            outcome=OUT.RETRYING if transient else OUT.FAILED,
+            request=request,
+            response=exc.body,
+            detail=exc,
+            started=started,
+        )
+        if transient:
+            raise Transient(str(exc)) from exc
+        raise Refused(f"{refusal}: {exc}") from exc
 
     def adopt(self, row, external_id: str, what: str) -> None:
         """Store a confirmed external id at once, so a crash after this keeps it."""

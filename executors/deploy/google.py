@@ -238,17 +238,10 @@ class GoogleDeployment(Deployment):
             response = self.client.mutate_operations(
                 "googleAds", operations, validate_only=True, partial_failure=False
             )
-        except OutcomeUnknown as exc:  # validateOnly changes nothing: safe to try later
-            self.log(
-                "google.validate",
-                outcome=OUT.RETRYING,
-                request=request,
-                detail=exc,
-                started=started,
-            )
-            raise Transient(str(exc)) from exc
         except PlatformError as exc:
-            if exc.status != 400:
+            # validateOnly changes nothing: anything but the 400 that names what is wrong
+            # (an unknown outcome included) is safe to try again later.
+            if exc.status != 400 or isinstance(exc, OutcomeUnknown):
                 self.log(
                     "google.validate",
                     outcome=OUT.RETRYING,
@@ -304,17 +297,13 @@ class GoogleDeployment(Deployment):
                 )
                 raise Transient(str(exc)) from exc
             except PlatformError as exc:
-                self.log(
+                self.call_failed(
                     f"google.{service}.create",
-                    outcome=OUT.FAILED,
+                    exc,
                     request=request,
-                    response=exc.body,
-                    detail=exc,
                     started=started,
+                    refusal=f"Google Ads refused {service}",
                 )
-                if exc.retryable:
-                    raise Transient(str(exc)) from exc
-                raise Refused(f"Google Ads refused {service}: {exc}") from exc
             refused = self.client.refusal_messages(response.get("partialFailureError"))
             results = response.get("results") or []
             for (body, row), result in zip(batch, results, strict=False):

@@ -3,37 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-TABLE = "executors_deploylog"
-SQL = {
-    "sqlite": [
-        f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-            BEGIN SELECT RAISE(ABORT, 'deploy log is append-only'); END;"""
-    ],
-    "postgresql": [
-        f"""CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger AS $$
-            BEGIN RAISE EXCEPTION 'deploy log is append-only'; END; $$ LANGUAGE plpgsql;""",
-        f"""CREATE TRIGGER {TABLE}_no_update BEFORE UPDATE ON {TABLE}
-            FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only();""",
-    ],
-}
-REVERSE = {
-    "sqlite": [f"DROP TRIGGER IF EXISTS {TABLE}_no_update;"],
-    "postgresql": [
-        f"DROP TRIGGER IF EXISTS {TABLE}_no_update ON {TABLE};",
-        f"DROP FUNCTION IF EXISTS {TABLE}_append_only();",
-    ],
-}
-
-
-def forwards(apps, schema_editor):
-    # Refuses UPDATE below Django too, as 0002 does for the execution log.
-    for sql in SQL.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql)
-
-
-def backwards(apps, schema_editor):
-    for sql in REVERSE.get(schema_editor.connection.vendor, []):
-        schema_editor.execute(sql)
+from executors.db.append_only import refuse_updates
 
 
 class Migration(migrations.Migration):
@@ -63,5 +33,6 @@ class Migration(migrations.Migration):
                 'ordering': ['created_at', 'id'],
             },
         ),
-        migrations.RunPython(forwards, backwards),
+        # Refuses UPDATE below Django too, as 0002 does for the execution log.
+        refuse_updates("executors_deploylog", "deploy log"),
     ]

@@ -1,9 +1,10 @@
-"""The append-only record of every attempt to write to a platform.
+"""The append-only records of every attempt to write to a platform (ExecutionLog) and of
+every call of a launch's deployment (DeployLog).
 
 Rows are inserted, never changed: the model refuses save-on-existing and
-delete, its queryset refuses update and delete, and a database trigger
-(installed by the migration, on SQLite and PostgreSQL) refuses UPDATE and
-DELETE from anything else. What is stored is already redacted.
+delete, its queryset refuses update and delete (AppendOnlyLog), and a database
+trigger (executors.db.append_only, installed by each table's migration, on SQLite
+and PostgreSQL) refuses UPDATE from anything else. What is stored is already redacted.
 """
 
 from django.db import models
@@ -12,15 +13,36 @@ from campaigns.models import AdAccount, Recommendation
 
 
 class AppendOnlyError(Exception):
-    """Someone tried to change or delete an execution log row."""
+    """Someone tried to change or delete a row of an append-only log."""
+
+
+def _refused(model: type[models.Model], what: str) -> AppendOnlyError:
+    return AppendOnlyError(f"The {model._meta.verbose_name} is append-only: rows cannot be {what}.")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise AppendOnlyError("The execution log is append-only: rows cannot be updated.")
+        raise _refused(self.model, "updated")
 
     def delete(self):
-        raise AppendOnlyError("The execution log is append-only: rows cannot be deleted.")
+        raise _refused(self.model, "deleted")
+
+
+class AppendOnlyLog(models.Model):
+    """A log whose rows are inserted and never changed or deleted by the application."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise _refused(type(self), "updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise _refused(type(self), "deleted")
 
 
 class ExecutionOutcome(models.TextChoices):
@@ -32,15 +54,10 @@ class ExecutionOutcome(models.TextChoices):
     RECONCILED = "reconciled", "Reconciled after a crash"
 
 
-class ExecutionLog(models.Model):
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="executions"
-    )
-    account = models.ForeignKey(AdAccount, on_delete=models.PROTECT, related_name="executions")
-    action = models.CharField(max_length=40, help_text="e.g. adobe.campaign_budget")
+class PlatformCallLog(AppendOnlyLog):
+    """What every log of calls to a platform keeps of one call (redacted before saving)."""
+
     mode = models.CharField(max_length=16, help_text="The account's execution mode then.")
-    attempt = models.PositiveSmallIntegerField(default=1)
-    idempotency_key = models.UUIDField(db_index=True)
     request = models.JSONField(default=dict, blank=True)
     response = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=16, choices=ExecutionOutcome.choices)
@@ -48,7 +65,18 @@ class ExecutionLog(models.Model):
     latency_ms = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    class Meta:
+        abstract = True
+
+
+class ExecutionLog(PlatformCallLog):
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="executions"
+    )
+    account = models.ForeignKey(AdAccount, on_delete=models.PROTECT, related_name="executions")
+    action = models.CharField(max_length=40, help_text="e.g. adobe.campaign_budget")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    idempotency_key = models.UUIDField(db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -57,16 +85,8 @@ class ExecutionLog(models.Model):
     def __str__(self) -> str:
         return f"{self.action} #{self.recommendation_id} ({self.outcome})"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The execution log is append-only: rows cannot be updated.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The execution log is append-only: rows cannot be deleted.")
-
-
-class DeployLog(models.Model):
+class DeployLog(PlatformCallLog):
     """One row per call a launch's deployment made (or, on a dry run, would have made):
     append-only like ExecutionLog, and redacted before it is stored. A deployment has
     no recommendation, so it has its own log, keyed by the campaign."""
@@ -76,26 +96,9 @@ class DeployLog(models.Model):
     )
     account = models.ForeignKey(AdAccount, on_delete=models.PROTECT, related_name="deploy_log")
     action = models.CharField(max_length=60, help_text="e.g. google.campaigns.create")
-    mode = models.CharField(max_length=16, help_text="The account's execution mode then.")
-    request = models.JSONField(default=dict, blank=True)
-    response = models.JSONField(default=dict, blank=True)
-    outcome = models.CharField(max_length=16, choices=ExecutionOutcome.choices)
-    detail = models.TextField(blank=True)
-    latency_ms = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.action} of campaign #{self.campaign_id} ({self.outcome})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The deploy log is append-only: rows cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The deploy log is append-only: rows cannot be deleted.")

@@ -8,38 +8,15 @@ see the same breaker, the same rate window and the same quota count.
 from django.conf import settings
 from django.db import models
 
-from campaigns.models import AdAccount
+from campaigns.models import AdAccount, BreakerFields, BreakerState
 
 
-class BreakerState(models.TextChoices):
-    CLOSED = "closed", "Closed (calls flow)"
-    OPEN = "open", "Open (calls wait)"
-    HALF_OPEN = "half_open", "Half-open (one probe call)"
-
-
-class CircuitBreaker(models.Model):
+class CircuitBreaker(BreakerFields):
     """One account's circuit breaker. No row means closed with no failures."""
 
     account = models.OneToOneField(
         AdAccount, on_delete=models.CASCADE, related_name="circuit_breaker"
     )
-    state = models.CharField(
-        max_length=16, choices=BreakerState.choices, default=BreakerState.CLOSED
-    )
-    consecutive_failures = models.PositiveIntegerField(default=0)
-    failed_probes = models.PositiveIntegerField(
-        default=0, help_text="Probes failed since the breaker last closed; each doubles the wait."
-    )
-    opened_at = models.DateTimeField(null=True, blank=True)
-    retry_at = models.DateTimeField(
-        null=True, blank=True, help_text="When an open breaker lets one probe call through."
-    )
-    half_open_probe_until = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="The probe's lease: if it has not reported by then, another caller may probe.",
-    )
-    last_error = models.TextField(blank=True)
     reset_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -48,7 +25,6 @@ class CircuitBreaker(models.Model):
         related_name="+",
     )
     reset_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["account__name"]

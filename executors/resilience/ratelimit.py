@@ -19,7 +19,8 @@ Where the count lives depends on the cache:
   and both write 50 and the limit leaks (django-ratelimit documents the same
   limitation). There the count lives in one RateLimitWindow row per account,
   taken with a conditional UPDATE (`... WHERE operations <= limit - n`) that
-  can never admit more than the limit, on SQLite and PostgreSQL alike.
+  can never admit more than the limit, on SQLite and PostgreSQL alike
+  (campaigns.window_count, which also counts the AI endpoints' request windows).
 """
 
 import math
@@ -34,10 +35,9 @@ from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from campaigns.models import AdAccount
+from campaigns.window_count import RowWindow
 from executors.models import RateLimitWindow
 
 # Long enough to outlive its window on a machine whose clock is a little behind.
@@ -76,25 +76,8 @@ class DatabaseWindowCounter:
     """Counts in one RateLimitWindow row per account, with conditional UPDATEs."""
 
     def take(self, account_id: int, window: int, operations: int, limit: int) -> bool:
-        rows = RateLimitWindow.objects.filter(account_id=account_id)
-        for _ in range(2):
-            if rows.filter(window=window, operations__lte=limit - operations).update(
-                operations=F("operations") + operations
-            ):
-                return True
-            if rows.filter(window__lt=window).update(window=window, operations=operations):
-                return True  # the first call of a new window
-            if rows.exists():
-                return False  # this window is full (or a faster clock already began the next)
-            try:
-                with transaction.atomic():
-                    RateLimitWindow.objects.create(
-                        account_id=account_id, window=window, operations=operations
-                    )
-                return True
-            except IntegrityError:
-                continue  # another worker created the row first; count in it
-        return False
+        row = RowWindow(RateLimitWindow, {"account_id": account_id}, count="operations")
+        return row.take(window, operations, limit)
 
 
 def window_counter(alias: str = "default") -> WindowCounter:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import struct
 import threading
 import time
@@ -201,6 +202,8 @@ class LLMSandboxApp:
                 value = instance(schema, writer)
                 if "verdict" in (schema.get("properties") or {}) and isinstance(value, dict):
                     value.update(_judge(user_text, self.faults.config["competitors"]))
+                if "verdicts" in (schema.get("properties") or {}) and isinstance(value, dict):
+                    value["verdicts"] = judge_each(user_text, self.faults.config["competitors"])
                 value = _spoil(value, schema, fault, user_text, self.faults.config["competitors"])
                 content = json.dumps(value)
             elif fmt.get("type") == "json_object":
@@ -284,6 +287,16 @@ def _judge(text: str, competitors) -> dict:
     if claims:
         return {"verdict": "uncertain", "reasons": [f"claims '{claims[0]}' without proof"]}
     return {"verdict": "safe", "reasons": []}
+
+
+BATCH_LINE = re.compile(r"^\[(?P<asset>[^\]]+)\] (?P<copy>.*)$")
+
+
+def judge_each(text: str, competitors) -> list[dict]:
+    """A batch judge's verdicts: one per "[id] kind: text" line between the COPY markers."""
+    copy = text.split("<<<COPY", 1)[-1].split("COPY>>>", 1)[0]
+    lines = (BATCH_LINE.match(line.strip()) for line in copy.splitlines())
+    return [{"asset": m["asset"], **_judge(m["copy"], competitors)} for m in lines if m is not None]
 
 
 def _injected(text: str) -> str | None:

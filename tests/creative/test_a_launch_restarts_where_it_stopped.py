@@ -6,10 +6,11 @@ import pytest
 
 from campaigns.models import Ad, Asset, Verdict
 from campaigns.services import history
+from creative.launch import safety
 from creative.launch.steps import run_step
 from creative.llm.errors import AIUnavailable
 from creative.models import AICall, Purpose
-from tests.creative.launches import ai_calls, planned_launch
+from tests.creative.launches import planned_launch
 
 DOWN = ["500", "500", "500"]  # every attempt of one call
 
@@ -37,27 +38,32 @@ def test_copy_interrupted_after_one_ad_group_writes_only_the_other(llm, alice):
     assert Ad.objects.filter(campaign=campaign).values("ad_group").distinct().count() == 2
 
 
-def test_safety_interrupted_judges_only_what_is_still_pending(llm, alice):
-    campaign = planned_launch(alice)
+def test_safety_interrupted_judges_only_what_is_still_pending(llm, alice, monkeypatch):
+    campaign = planned_launch(alice, groups=("Trail shoes", "Rain jackets"))
     run_step(campaign.pk, "copy")
     run_step(campaign.pk, "images")
-    texts = Asset.objects.filter(campaign=campaign).exclude(kind="image").count()
-    llm.set_faults(next=["ok", "ok", *DOWN])
+    # Each ad group's assets are judged in one call: the first group's answers, then
+    # the provider is down.
+    llm.set_faults(next=["ok", *DOWN])
 
     with pytest.raises(AIUnavailable):
         run_step(campaign.pk, "safety")
-    judged = set(
-        Asset.objects.filter(campaign=campaign).exclude(verdict=Verdict.PENDING).values_list("pk")
-    )
-    assert len(judged) == 2
+    texts = Asset.objects.filter(campaign=campaign).exclude(kind="image")
+    judged = dict(texts.exclude(verdict=Verdict.PENDING).values_list("pk", "verdict"))
+    assert judged and texts.filter(verdict=Verdict.PENDING).exists()
 
     llm.set_faults(next=[])
-    calls = ai_calls(campaign)
+    asked = []
+    real = safety.batch_verdicts
+    monkeypatch.setattr(
+        safety, "batch_verdicts", lambda **kw: asked.extend(kw["assets"]) or real(**kw)
+    )
     assert run_step(campaign.pk, "safety") is None
 
-    # one judge call for each text asset still pending, none for the two already judged
-    assert ai_calls(campaign) - calls == texts - 2
-    assert not Asset.objects.filter(campaign=campaign, verdict=Verdict.PENDING).exists()
+    # the group still pending is judged; nothing judged before is sent again
+    assert asked and not {int(key) for key in asked} & set(judged)
+    assert dict(texts.filter(pk__in=judged).values_list("pk", "verdict")) == judged
+    assert not texts.filter(verdict=Verdict.PENDING).exists()
 
 
 def test_a_worker_killed_mid_write_leaves_nothing_of_that_ad_group(llm, alice, monkeypatch):

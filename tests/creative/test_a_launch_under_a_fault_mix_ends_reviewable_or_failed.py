@@ -46,7 +46,8 @@ def test_every_launch_ends_in_review_or_failed_with_a_reason(llm, alice, setting
 
     campaign.refresh_from_db()
     brief = Brief.objects.get(campaign=campaign)
-    assert sum(llm.faults()["injected"].values()) >= 10  # the mix did bite
+    # The mix did bite (a launch makes a few dozen calls: its judge, one per ad group).
+    assert sum(llm.faults()["injected"].values()) >= 3
     assert campaign.status in (S.PENDING_DEPLOYMENT, S.DEPLOYING, S.FAILED)
     if campaign.status == S.FAILED:
         assert brief.failure_reason

@@ -112,7 +112,9 @@ def test_a_judge_that_refuses_leaves_the_asset_uncertain_for_a_person(llm, alice
     campaign = planned_launch(alice)
     run_step(campaign.pk, "copy")
     run_step(campaign.pk, "images")
-    llm.set_faults(next=["refusal"])  # the first asset's judge
+    # The ad group's judge call, then the first asset's own: a refused batch sends each
+    # asset to the judge alone, and the first is refused again.
+    llm.set_faults(next=["refusal", "refusal"])
 
     assert run_step(campaign.pk, "safety") is None
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaigns.models import BreakerState
 from creative.llm import health
 from creative.llm.errors import AIUnavailable
 from creative.models import ProviderHealth
@@ -19,7 +20,7 @@ def tripped(llm, alice, settings):
     llm.set_faults(next=["500", "503", "502"])
     with pytest.raises(AIUnavailable):
         ad_copy(alice.org)
-    ProviderHealth.objects.update(open_until=timezone.now() - timedelta(seconds=1))
+    ProviderHealth.objects.update(retry_at=timezone.now() - timedelta(seconds=1))
     return ProviderHealth.objects.get()
 
 
@@ -36,7 +37,7 @@ def test_a_probe_that_succeeds_closes_the_breaker(tripped, llm, alice):
     ad_copy(alice.org)
 
     row = ProviderHealth.objects.get()
-    assert (row.consecutive_failures, row.open_until) == (0, None)
+    assert (row.state, row.consecutive_failures, row.retry_at) == (BreakerState.CLOSED, 0, None)
     assert health.admit(row.scope, timezone.now()) is None
 
 
@@ -51,4 +52,4 @@ def test_a_probe_that_fails_reopens_it_for_everyone(tripped, llm, alice, setting
         ad_copy(alice.org)
 
     assert len(sandbox_log(llm)) == asked
-    assert ProviderHealth.objects.get().open_until > timezone.now() + timedelta(seconds=50)
+    assert ProviderHealth.objects.get().retry_at > timezone.now() + timedelta(seconds=50)

@@ -24,10 +24,10 @@ def _unsafe_headline_launch(llm, alice):
     run_step(campaign.pk, "images")
     headline = Asset.objects.get(campaign=campaign, kind=AssetKind.HEADLINE, position=0)
     assert headline.text == UNSAFE_LINE
-    # judged in order: the descriptions (one judge call each), then this headline, which
-    # the rules find unsafe without the judge; the next request is its regeneration
-    before = Asset.objects.filter(campaign=campaign, kind=AssetKind.DESCRIPTION).count()
-    return campaign, headline, before
+    # the ad group's other assets are judged in one call (this headline the rules find
+    # unsafe without the judge); the next request is its regeneration
+    judge_calls = 1
+    return campaign, headline, judge_calls
 
 
 def test_an_unsafe_headline_is_replaced_by_a_safe_one(llm, alice):
@@ -48,8 +48,8 @@ def test_an_unsafe_headline_is_replaced_by_a_safe_one(llm, alice):
 
 
 def test_a_replacement_unsafe_again_is_rejected_with_the_reasons(llm, alice):
-    campaign, headline, descriptions = _unsafe_headline_launch(llm, alice)
-    llm.set_faults(next=["ok"] * descriptions + ["injection_echo"])
+    campaign, headline, judge_calls = _unsafe_headline_launch(llm, alice)
+    llm.set_faults(next=["ok"] * judge_calls + ["injection_echo"])
 
     assert run_step(campaign.pk, "safety") is None
 

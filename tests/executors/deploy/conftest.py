@@ -14,16 +14,32 @@ from campaigns.models import (
     AssetKind,
     AssetReview,
     Brief,
+    Campaign,
     CampaignStatus,
     Keyword,
     Verdict,
 )
 from campaigns.services.accounts import account_set_credentials
 from executors.clients import google_ads
+from executors.deploy import deploy_campaign
 from executors.sandbox.google_auth import GoogleAdsConfig
+from executors.sandbox.launched import ADOBE_PATHS, GOOGLE_COLLECTIONS
 from spectra.demo import SANDBOX_CREDENTIALS
 from tests.factories import make_account, make_ad_group, make_campaign
 
+# What one make_launch() (two ad groups, two keywords each, one negative, one ad each)
+# puts on each platform: every object exactly once.
+ONE_LAUNCH = {
+    "google": {
+        "campaignBudgets": 1,
+        "campaigns": 1,
+        "adGroups": 2,
+        "adGroupCriteria": 4,
+        "campaignCriteria": 1,
+        "adGroupAds": 2,
+    },
+    "adobe": {"campaigns": 1, "adGroups": 2, "creatives": 2},
+}
 HEADLINES = ["Wool socks on sale", "Warm wool socks", "Merino socks", "Free delivery"]
 DESCRIPTIONS = ["Soft merino wool socks for winter.", "Order today, delivered tomorrow."]
 
@@ -124,3 +140,28 @@ def created(sandbox, collection: str, platform: str = "google") -> list[dict]:
     """What the sandbox holds as created (read straight from its world)."""
     store = getattr(sandbox.app.world.launched, platform)
     return list(store[collection].values())
+
+
+def created_counts(sandbox, platform: str = "google") -> dict[str, int]:
+    """How many objects of every collection the sandbox holds as created."""
+    collections = GOOGLE_COLLECTIONS if platform == "google" else ADOBE_PATHS.values()
+    return {collection: len(created(sandbox, collection, platform)) for collection in collections}
+
+
+def deploy(campaign) -> str | None:
+    """One deployment attempt by the system, as the launch task makes it."""
+    return deploy_campaign(campaign.pk, actor=system_user())
+
+
+def assert_active(campaign) -> Campaign:
+    """The campaign, read again, is ACTIVE in Spectra."""
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.ACTIVE
+    return campaign
+
+
+def deployed(account) -> Campaign:
+    """A launch on `account`, deployed in one attempt and ACTIVE in Spectra."""
+    campaign = make_launch(account)
+    assert deploy(campaign) == "active"
+    return assert_active(campaign)

@@ -4,22 +4,16 @@ id stored, every call in the deploy log with its secrets redacted."""
 
 import pytest
 
-from campaigns.actors import system_user
 from campaigns.models import Ad, AdGroup, Campaign, CampaignStatus, Keyword
-from executors.deploy import deploy_campaign
 from executors.models import DeployLog
-from tests.executors.deploy.conftest import created, google_account, make_launch
+from tests.executors.deploy.conftest import created, deploy, deployed, google_account
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_google_launch_is_active_with_every_object_on_the_platform(alice, sandbox):
-    campaign = make_launch(google_account(alice, sandbox))
+    campaign = deployed(google_account(alice, sandbox))
 
-    assert deploy_campaign(campaign.pk, actor=system_user()) == "active"
-
-    campaign.refresh_from_db()
-    assert campaign.status == CampaignStatus.ACTIVE
     [on_platform] = [c for c in created(sandbox, "campaigns") if c["name"] == "Winter socks"]
     assert on_platform["status"] == "ENABLED"
     assert campaign.external_id == str(on_platform["id"])
@@ -47,11 +41,10 @@ def test_a_google_launch_is_active_with_every_object_on_the_platform(alice, sand
 
 
 def test_deploying_again_changes_nothing(alice, sandbox):
-    campaign = make_launch(google_account(alice, sandbox))
-    deploy_campaign(campaign.pk, actor=system_user())
+    campaign = deployed(google_account(alice, sandbox))
 
-    assert deploy_campaign(campaign.pk, actor=system_user()) is None  # no longer DEPLOYING
+    assert deploy(campaign) is None  # no longer DEPLOYING
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.DEPLOYING)
-    assert deploy_campaign(campaign.pk, actor=system_user()) == "active"
+    assert deploy(campaign) == "active"
     assert len(created(sandbox, "campaigns")) == 1
     assert len(created(sandbox, "adGroupAds")) == 2

@@ -3,21 +3,15 @@ groups with their keywords, creatives, the campaign active last and ACTIVE in Sp
 
 import pytest
 
-from campaigns.actors import system_user
-from campaigns.models import Ad, AdGroup, CampaignStatus
-from executors.deploy import deploy_campaign
-from tests.executors.deploy.conftest import adobe_account, created, make_launch
+from campaigns.models import Ad, AdGroup
+from tests.executors.deploy.conftest import adobe_account, created, deployed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_adobe_launch_is_active_with_every_object_on_the_platform(alice, sandbox):
-    campaign = make_launch(adobe_account(alice, sandbox))
+    campaign = deployed(adobe_account(alice, sandbox))
 
-    assert deploy_campaign(campaign.pk, actor=system_user()) == "active"
-
-    campaign.refresh_from_db()
-    assert campaign.status == CampaignStatus.ACTIVE
     [on_platform] = created(sandbox, "campaigns", "adobe")
     assert on_platform["name"] == "Winter socks" and on_platform["status"] == "active"
     assert campaign.external_id == on_platform["id"]

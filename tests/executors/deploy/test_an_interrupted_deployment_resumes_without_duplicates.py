@@ -4,12 +4,17 @@ rest: the platform never holds a duplicate."""
 
 import pytest
 
-from campaigns.actors import system_user
-from campaigns.models import Campaign, CampaignStatus
 from executors.clients.adobe import AdobeClient
 from executors.clients.google_ads import GoogleAdsClient
-from executors.deploy import deploy_campaign
-from tests.executors.deploy.conftest import adobe_account, created, google_account, make_launch
+from tests.executors.deploy.conftest import (
+    ONE_LAUNCH,
+    adobe_account,
+    assert_active,
+    created_counts,
+    deploy,
+    google_account,
+    make_launch,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,52 +38,35 @@ def _die_after(monkeypatch, cls, method: str, creates: int) -> None:
     monkeypatch.setattr(cls, method, dying)
 
 
+def _killed_then_resumed(monkeypatch, account, client, method: str, creates: int) -> None:
+    """A launch whose first deployment dies after `creates` creates; the next one ends it."""
+    campaign = make_launch(account)
+    with monkeypatch.context() as patch:
+        _die_after(patch, client, method, creates)
+        with pytest.raises(WorkerKilled):
+            deploy(campaign)
+
+    assert deploy(campaign) == "active"
+    assert_active(campaign)
+
+
 @pytest.mark.parametrize("creates", [1, 2, 3, 4, 5])
 def test_a_google_deployment_killed_after_some_creates_finishes_without_duplicates(
     alice, sandbox, monkeypatch, creates
 ):
-    campaign = make_launch(google_account(alice, sandbox))
-    with monkeypatch.context() as patch:
-        _die_after(patch, GoogleAdsClient, "mutate_operations", creates)
-        with pytest.raises(WorkerKilled):
-            deploy_campaign(campaign.pk, actor=system_user())
+    account = google_account(alice, sandbox)
 
-    assert deploy_campaign(campaign.pk, actor=system_user()) == "active"
+    _killed_then_resumed(monkeypatch, account, GoogleAdsClient, "mutate_operations", creates)
 
-    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.ACTIVE
-    counts = {
-        kind: len(created(sandbox, kind))
-        for kind in (
-            "campaignBudgets",
-            "campaigns",
-            "adGroups",
-            "adGroupCriteria",
-            "campaignCriteria",
-            "adGroupAds",
-        )
-    }
-    assert counts == {
-        "campaignBudgets": 1,
-        "campaigns": 1,
-        "adGroups": 2,
-        "adGroupCriteria": 4,
-        "campaignCriteria": 1,
-        "adGroupAds": 2,
-    }
+    assert created_counts(sandbox) == ONE_LAUNCH["google"]
 
 
 @pytest.mark.parametrize("creates", [1, 2, 3, 4])
 def test_an_adobe_deployment_killed_after_some_creates_finishes_without_duplicates(
     alice, sandbox, monkeypatch, creates
 ):
-    campaign = make_launch(adobe_account(alice, sandbox))
-    with monkeypatch.context() as patch:
-        _die_after(patch, AdobeClient, "create", creates)
-        with pytest.raises(WorkerKilled):
-            deploy_campaign(campaign.pk, actor=system_user())
+    account = adobe_account(alice, sandbox)
 
-    assert deploy_campaign(campaign.pk, actor=system_user()) == "active"
+    _killed_then_resumed(monkeypatch, account, AdobeClient, "create", creates)
 
-    assert len(created(sandbox, "campaigns", "adobe")) == 1
-    assert len(created(sandbox, "adGroups", "adobe")) == 2
-    assert len(created(sandbox, "creatives", "adobe")) == 2
+    assert created_counts(sandbox, "adobe") == ONE_LAUNCH["adobe"]

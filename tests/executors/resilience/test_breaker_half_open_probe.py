@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from campaigns.circuit_breaker import Breaker
 from executors.models import BreakerState, CircuitBreaker
-from executors.resilience import breaker as module
 from executors.resilience import breaker_allow, breaker_record_failure, breaker_record_success
+from executors.resilience.breaker import breaker_of
 from tests.executors.resilience.conftest import T0
 
 
@@ -113,12 +114,12 @@ def test_a_caller_that_read_the_breaker_before_the_probe_was_taken_gets_no_secon
 ):
     # The interleaving two racing workers produce: both read "open", then both claim.
     after = T0 + timedelta(seconds=60)
-    stale = module._row(opened)
+    stale = breaker_of(opened).row()
     assert breaker_allow(opened, now=after).probe
 
     reads = iter([stale])
-    real_row = module._row
-    monkeypatch.setattr(module, "_row", lambda account: next(reads, None) or real_row(account))
+    real_row = Breaker.row
+    monkeypatch.setattr(Breaker, "row", lambda breaker: next(reads, None) or real_row(breaker))
     late = breaker_allow(opened, now=after)
 
     assert not late.allowed and not late.probe
