@@ -68,3 +68,36 @@ def start_launch(tenant, account, queue, **brief):
     campaign = brief_create(account=account, data=BRIEF | brief, actor=tenant.analyst)
     with queue._capture(execute=True):
         return launch_generate(campaign=campaign, actor=tenant.analyst)
+
+
+def brief_of(campaign):
+    from campaigns.models import Brief
+
+    return Brief.objects.get(campaign=campaign)
+
+
+def when_due(campaign, queue):
+    """Move the clock to the moment the launch's step is due, run the sweep as the
+    schedule would, and run what it queued; returns the moment it ran at."""
+    from datetime import timedelta
+
+    import time_machine
+
+    from spectra.launch import resume_launches
+
+    moment = brief_of(campaign).step_due_at + timedelta(seconds=1)
+    with time_machine.travel(moment, tick=False):
+        assert resume_launches() == 1
+        while queue.tasks:
+            queue.run_next()
+    return moment
+
+
+def failing(message: str):
+    """A step runner standing for a model that stays unavailable."""
+    from creative.llm.errors import AIUnavailable
+
+    def run(launch):
+        raise AIUnavailable(message, outcome="unavailable")
+
+    return run
