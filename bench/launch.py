@@ -20,6 +20,7 @@ person's help, with the reasons the others needed one (review flags, failures).
 
 import argparse
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -125,12 +126,14 @@ def main() -> None:
     import spectra.launch as launch_tasks
     from campaigns.actors import system_user
     from campaigns.models import (
+        Asset,
         Brief,
         Campaign,
         CampaignStatus,
         GuardrailPolicy,
         Organization,
         Role,
+        Verdict,
     )
     from campaigns.services.accounts import account_set_credentials
     from campaigns.services.launches import brief_create, launch_generate
@@ -294,8 +297,8 @@ def main() -> None:
     alone = [i for i in ids if i in active and i not in reviewed]
     why: Counter = Counter()
     for i in ids:
-        if i in reviewed:
-            why.update(f"review: {flag.split(':')[0]}" for flag in reviewed[i])
+        if i in reviewed:  # per launch, each kind of flag once ("12 assets …" → "N assets …")
+            why.update({f"review: {re.sub(r'[0-9]+', 'N', f.split(':')[0])}" for f in reviewed[i]})
         if i not in active:
             reason = Brief.objects.get(campaign_id=i).failure_reason or "not active"
             why[f"failed: {reason[:90]}"] += 1
@@ -321,8 +324,14 @@ def main() -> None:
         f"  without a person's help: {len(alone)} of {n} ({len(alone) / n:.0%}); "
         f"reviewed by a person: {len(reviewed)}; not active: {n - len(active)}"
     )
+    uncertain = Asset.objects.filter(campaign__in=campaigns, verdict=Verdict.UNCERTAIN)
+    print("    launches, by what needed a person (a launch can have several):")
     for reason, count in why.most_common():
         print(f"    {count:3d} × {reason}")
+    print(f"    uncertain assets, by the judge's first reason ({uncertain.count()} in all):")
+    firsts = Counter(a.verdict_reasons[0] for a in uncertain if a.verdict_reasons)
+    for reason, count in firsts.most_common(3):
+        print(f"    {count:4d} × {reason[:90]}")
     if errors:
         print(f"  task errors (each retried by the sweep): {dict(errors)}")
 

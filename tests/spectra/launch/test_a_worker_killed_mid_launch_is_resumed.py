@@ -110,6 +110,7 @@ def test_a_worker_killed_during_generation_is_resumed_without_regenerating(
 def test_a_worker_killed_during_deployment_is_resumed_without_a_duplicate(
     launch, llm, sandbox, settings, alice
 ):
+    _platform_latency(sandbox, 250)  # generation never calls the platform: only deploying
     worker = cluster(llm, settings.MEDIA_ROOT)
     try:
 
@@ -119,8 +120,7 @@ def test_a_worker_killed_during_deployment_is_resumed_without_a_duplicate(
                 assert review_as_a_person(campaign, alice.approver) == []
             return campaign.status == S.DEPLOYING
 
-        wait_for(deploying, what="generation and review", deadline_s=240, workers=[worker])
-        _platform_latency(sandbox, 250)
+        wait_for(deploying, what="generation and review", deadline_s=400, workers=[worker])
         wait_for(lambda: len(platform_writes(sandbox)) >= 3, what="deploy", deadline_s=60)
     finally:
         kill(worker)
