@@ -29,6 +29,8 @@ JOBS = [
     Job("sync all accounts", "spectra.tasks.sync_all_accounts", minutes=60),
     Job("enforce spend limits", "spectra.tasks.enforce_all_spend_limits", minutes=15),
     Job("recover executions", "executors.tasks.recover_executions_task", minutes=5),
+    # Every minute: launch steps due again (a retry's backoff passed, a dead worker's lease).
+    Job("resume launches", "spectra.launch.resume_launches", minutes=1),
 ]
 
 

@@ -210,6 +210,9 @@ else:
     Q_CLUSTER["orm"] = "default"
 if Q_CLUSTER["timeout"] >= Q_CLUSTER["retry"]:
     raise ImproperlyConfigured("Q_TIMEOUT_S must be smaller than Q_RETRY_S.")
+# A launch step's lease (spectra/launch.py) is the task timeout plus this margin: a
+# step still leased after it ran out belongs to a worker that died.
+LAUNCH_LEASE_MARGIN_S = env_int("LAUNCH_LEASE_MARGIN_S", 60, minimum=0)
 
 # --- Auth, i18n, static ----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

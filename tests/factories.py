@@ -93,3 +93,22 @@ def migrate(targets: list[tuple[str, str]] | None = None):
     targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
+
+
+def review_as_a_person(campaign: Campaign, actor) -> list[str]:
+    """What a reviewer does with a launch in review: rejects what is unsafe, passes
+    what is uncertain, approves the launch. Returns the problems left ([] = approved)."""
+    from campaigns.models import AssetReview, Verdict
+    from campaigns.services.launches import launch_approve, launch_problems
+    from creative.services.assets import asset_approve, asset_reject
+
+    for asset in campaign.assets.filter(review=AssetReview.PROPOSED):
+        if asset.verdict == Verdict.UNSAFE:
+            asset_reject(asset=asset, note="Breaks our brand rules.", actor=actor)
+        elif asset.verdict == Verdict.UNCERTAIN:
+            asset_approve(asset=asset, note="Checked: fine for us.", actor=actor)
+    campaign.refresh_from_db()
+    problems = launch_problems(campaign)
+    if not problems:
+        launch_approve(campaign=campaign, actor=actor, note="Reviewed")
+    return problems

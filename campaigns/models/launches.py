@@ -61,7 +61,21 @@ class Brief(RefuseUnsavedCopies, models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The task layer's bookkeeping (spectra.launch): the step to run next, how often it
+    # was tried, when it may run again — while a task runs it, its lease — and the
+    # last error. Kept out of history: it changes on every attempt and says nothing
+    # a person decided.
+    step = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="The launch step to run next (strategy, copy, images, safety, deploy).",
+    )
+    step_attempts = models.PositiveSmallIntegerField(default=0)
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    step_error = models.TextField(blank=True)
+    history = HistoricalRecords(
+        excluded_fields=["step", "step_attempts", "step_due_at", "step_error"]
+    )
 
     class Meta:
         permissions = [("approve_launch", "Can approve a launch for deployment")]

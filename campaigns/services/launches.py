@@ -13,6 +13,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +22,9 @@ from django_q.tasks import async_task
 from campaigns.account_time import account_today
 from campaigns.auth import authorize
 from campaigns.models import (
+    Ad,
     AdAccount,
+    AdGroup,
     AdKind,
     Asset,
     AssetKind,
@@ -30,6 +33,7 @@ from campaigns.models import (
     Campaign,
     CampaignStatus,
     ExecutionMode,
+    Keyword,
     Objective,
     Verdict,
 )
@@ -59,11 +63,60 @@ BRIEF_FIELDS = (
 )
 
 
+DEPLOY_TASK = "spectra.launch.deploy_task"
+GENERATE_TASK = "spectra.launch.generate_task"
+FIRST_STEP = {GENERATE_TASK: "strategy", DEPLOY_TASK: "deploy"}
+
+
 def _queue(task: str, campaign: Campaign, what: str) -> None:
+    """Queue the task once the transaction commits, and note its step on the brief in the
+    same transaction: if the queued task is lost (a worker killed, a broker emptied),
+    the resume sweep finds the step due and queues it again."""
+    Brief.objects.filter(campaign=campaign).update(
+        step=FIRST_STEP[task], step_attempts=0, step_due_at=timezone.now(), step_error=""
+    )
     transaction.on_commit(
         lambda: async_task(task, campaign.pk, task_name=f"{what} · campaign {campaign.pk}"),
         robust=True,
     )
+
+
+def _clear_step(campaign: Campaign) -> None:
+    """The launch left generation or deployment: no task has anything left to run."""
+    Brief.objects.filter(campaign=campaign).update(step="", step_attempts=0, step_due_at=None)
+
+
+def _delete_with_history(rows, *, actor, reason: str) -> None:
+    # One by one, so each history row names who and why (a queryset delete cannot).
+    for row in rows:
+        row._history_user, row._change_reason = actor, reason
+        row.delete()
+
+
+def _stored_name(url: str) -> str | None:
+    prefix = default_storage.url("")
+    return url[len(prefix) :] if url and url.startswith(prefix) else None
+
+
+def _clear_earlier_attempt(campaign: Campaign, *, actor) -> None:
+    """What an earlier attempt generated and never put on the platform goes, so the
+    steps (which keep what exists) start clean instead of resuming a failed plan."""
+    reason = "Launch restarted: the earlier attempt's assets are removed"
+    assets = list(Asset.objects.filter(campaign=campaign, ad__external_id=""))
+    files = {name for a in assets if (name := _stored_name(a.image_url))}
+    _delete_with_history(assets, actor=actor, reason=reason)
+    _delete_with_history(
+        Ad.objects.filter(campaign=campaign, external_id=""), actor=actor, reason=reason
+    )
+    _delete_with_history(
+        Keyword.objects.filter(campaign=campaign, external_id=""), actor=actor, reason=reason
+    )
+    _delete_with_history(
+        AdGroup.objects.filter(campaign=campaign, external_id=""), actor=actor, reason=reason
+    )
+    if files:
+        # After the commit: a rolled-back restart must keep the files its rows name.
+        transaction.on_commit(lambda: [default_storage.delete(n) for n in sorted(files)])
 
 
 # --- the brief -----------------------------------------------------------------
@@ -305,7 +358,8 @@ def launch_generate(*, campaign: Campaign, actor) -> Campaign:
         )
         if not Brief.objects.filter(campaign=current).update(failure_reason=""):
             raise ServiceError("This campaign has no brief to generate assets from.")
-        _queue("spectra.launch.generate_task", current, "generate assets")
+        _clear_earlier_attempt(current, actor=actor)
+        _queue(GENERATE_TASK, current, "generate assets")
     return current
 
 
@@ -319,6 +373,7 @@ def launch_assets_ready(*, campaign: Campaign, actor, flags: list[str]) -> Campa
         current = _move(
             campaign, "mark_assets_ready", actor=actor, reason="Assets generated and checked"
         )
+        _clear_step(current)
         brief = Brief.objects.select_for_update().get(campaign=current)
         brief.review_flags = list(dict.fromkeys(flags))
         save_with_history(brief, actor=actor, reason="Assets generated and checked")
@@ -335,6 +390,7 @@ def launch_fail(*, campaign: Campaign, actor, reason: str) -> Campaign:
     with transaction.atomic():
         current = _move(campaign, "fail", actor=actor, reason=f"Launch failed: {reason}")
         Brief.objects.filter(campaign=current).update(failure_reason=reason[:4000])
+        _clear_step(current)
     return current
 
 
@@ -393,7 +449,7 @@ def _approve(current: Campaign, brief: Brief, *, actor, reason: str) -> Campaign
     brief.approved_at = now
     save_with_history(brief, actor=actor, reason=reason)
     current = _move(current, "start_deployment", actor=actor, reason=reason)
-    _queue("spectra.launch.deploy_task", current, "deploy")
+    _queue(DEPLOY_TASK, current, "deploy")
     return current
 
 
@@ -415,17 +471,21 @@ def launch_approve(*, campaign: Campaign, actor, note: str = "") -> Campaign:
 def launch_deployed(*, campaign: Campaign, actor) -> Campaign:
     """DEPLOYING → ACTIVE once the platform has confirmed every object."""
     with transaction.atomic():
-        return _move(
+        current = _move(
             campaign, "mark_deployed", actor=actor, reason="Deployed: the platform confirmed it"
         )
+        _clear_step(current)
+        return current
 
 
 def launch_simulated(*, campaign: Campaign, actor) -> Campaign:
     """DEPLOYING → PENDING_DEPLOYMENT on a dry-run account: nothing was created."""
     with transaction.atomic():
-        return _move(
+        current = _move(
             campaign,
             "mark_deployment_simulated",
             actor=actor,
             reason="Dry run: the requests were logged, nothing was created",
         )
+        _clear_step(current)
+        return current
