@@ -55,7 +55,7 @@ def test_it_warns_when_only_a_large_lift_would_show(alice):
 
 
 def test_it_refuses_campaigns_without_history_in_words(alice):
-    with pytest.raises(ServiceError, match="0 running campaign.* with conversion value"):
+    with pytest.raises(ServiceError, match=r"0 running campaign.* with conversion value"):
         experiment_plan(
             plan=ExperimentPlan(account=alice.account, name="Empty", planned_days=14),
             actor=alice.analyst,
