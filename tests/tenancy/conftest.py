@@ -72,7 +72,8 @@ def snapshot() -> str:
     models = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {"campaigns", "optimizer", "executors", "api", "auth", "admin"}
+        if m._meta.app_label
+        in {"campaigns", "optimizer", "executors", "experiments", "api", "auth", "admin"}
         and m._meta.model_name not in {"organizationrequestcount", "session"}
     ]
     parts = []
