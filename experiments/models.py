@@ -182,6 +182,12 @@ class Readout(models.Model):
     boundary_z = models.FloatField(null=True)
     nominal_alpha = models.FloatField(null=True, help_text="The p-value this look must beat.")
     srm_p = models.FloatField(null=True)
+    treatment_value = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        help_text="Conversion value of the treatment over the days counted (account currency).",
+    )
     decision = models.CharField(max_length=16, choices=ReadoutDecision.choices)
     explanation = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

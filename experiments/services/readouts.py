@@ -14,6 +14,7 @@
 """
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 from django.apps import apps
@@ -177,6 +178,7 @@ def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) 
         boundary_z=z,
         nominal_alpha=must_beat,
         srm_p=srm_p,
+        treatment_value=Decimal(str(round(float(treated[:, 0].sum()), 2))),
         decision=decision,
         explanation=explanation,
     )
