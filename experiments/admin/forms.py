@@ -8,7 +8,7 @@ from experiments.models import ExperimentKind, ExperimentMetric
 
 class PlanForm(forms.Form):
     account = forms.ModelChoiceField(queryset=AdAccount.objects.none())
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"size": 60}))
     hypothesis = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         required=False,
