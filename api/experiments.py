@@ -74,6 +74,9 @@ class ExperimentSerializer(ModelSerializer):
             "started_at",
             "ended_at",
             "decision",
+            "platform_experiment",
+            "platform_status",
+            "platform_note",
             "campaigns",
             "created_at",
         ]

@@ -74,6 +74,10 @@ class Experiment(ConcurrentTransitionMixin, models.Model):
     platform_experiment = models.CharField(
         max_length=200, blank=True, help_text="The Google Ads experiment's resource name."
     )
+    platform_status = models.CharField(
+        max_length=20, blank=True, help_text="Its status as Google last reported it."
+    )
+    platform_note = models.TextField(blank=True, help_text="Why the platform side waits.")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

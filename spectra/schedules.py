@@ -29,8 +29,8 @@ JOBS = [
     Job("sync all accounts", "spectra.tasks.sync_all_accounts", minutes=60),
     Job("enforce spend limits", "spectra.tasks.enforce_all_spend_limits", minutes=15),
     Job("recover executions", "executors.tasks.recover_executions_task", minutes=5),
-    # Hourly, so each account's new day is read soon after it starts (once a day each).
-    Job("read out experiments", "experiments.tasks.take_readouts", minutes=60),
+    # Hourly: readouts (once per account day) and the Google experiments' platform side.
+    Job("read out experiments", "spectra.platform_experiments.experiments_tick", minutes=60),
 ]
 
 
