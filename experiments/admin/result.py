@@ -19,7 +19,7 @@ def lift_chart(experiment: Experiment, readouts):
             Series("95 % interval, low", [r.low for r in shown], colour="#6c757d", dashed=True),
             Series("95 % interval, high", [r.high for r in shown], colour="#6c757d", dashed=True),
         ],
-        title=f"Lift in {experiment.get_metric_display().lower()} at each look",
+        title="Lift in conversion value at each look",
         limit=0.0,
         limit_label="no effect",
         value_format=_pct,

@@ -186,12 +186,17 @@ def experiment_plan(*, plan: ExperimentPlan, actor) -> Experiment:
             f"In {plan.planned_days} days this test could only detect a lift above "
             f"{mde:.0%} (limit {MDE_REFUSE:.0%}): run it longer or include more campaigns."
         )
-    warning = ""
+    warnings = []
     if mde > MDE_WARN:
-        warning = (
+        warnings.append(
             f"It can only detect a lift of {mde:.0%} or more: smaller real gains will read "
             "as 'no effect'. Consider running longer."
         )
+    if plan.metric != ExperimentMetric.CONVERSION_VALUE:
+        warnings.append(
+            "Readouts measure the lift in conversion value; CPA and ROAS are not read yet."
+        )
+    warning = " ".join(warnings)
     with transaction.atomic():
         experiment = Experiment(
             account=account,
