@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.fields import ScopedPrimaryKeyRelatedField, StrictInputMixin
+from api.filters import filterset
 from api.serializers import DecisionSerializer, ModelSerializer
 from api.viewsets import TenantScopedViewSet
 from campaigns.models import AdAccount, Campaign
@@ -139,7 +140,7 @@ class ExperimentViewSet(
     queryset = Experiment.objects.prefetch_related("units__arm")
     serializer_class = ExperimentSerializer
     ordering_fields = ["id", "created_at"]
-    filterset_fields = ["status", "kind", "account"]
+    filterset_class = filterset(Experiment, ids=["account"], fields=["status", "kind"])
     permissions_by_action = {
         "list": "experiments.view_experiment",
         "retrieve": "experiments.view_experiment",
