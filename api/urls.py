@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from api import views
+from api.experiments import ExperimentViewSet
 
 router = DefaultRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
@@ -16,6 +17,7 @@ router.register("change-sets", views.ChangeSetViewSet, basename="changeset")
 router.register("executions", views.ExecutionViewSet, basename="execution")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("policies", views.PolicyViewSet, basename="policy")
+router.register("experiments", ExperimentViewSet, basename="experiment")
 
 app_name = "api"
 urlpatterns = [

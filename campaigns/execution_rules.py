@@ -36,6 +36,7 @@ from campaigns.switches import ORGANIZATION, SwitchState, writes_allowed
 K = RecommendationKind
 # Changes that undo or stop spending are never held back by the learning-rate limits.
 CORRECTIVE = (Source.ROLLBACK, Source.SPEND_LIMIT)
+HELD_BY_EXPERIMENT = "held_by_experiment"
 
 
 def is_persons_pause(rec: Recommendation) -> bool:
@@ -105,6 +106,13 @@ def execution_refusals(
         # Pinned after it was approved: the person's pin wins (proposals_recheck
         # supersedes what is still only proposed).
         yield Verdict(False, "pinned", f"'{campaign}' is pinned: Spectra leaves it as it is")
+    if campaign is not None and campaign.experiment_hold and rec.source == Source.OPTIMIZER:
+        # The control arm of an experiment: executing Spectra's own change there would
+        # erase the difference the experiment measures (a person's change, a rollback and
+        # a spend-limit pause still go through). Shipping it re-queues these.
+        yield Verdict(
+            False, HELD_BY_EXPERIMENT, f"'{campaign}' is held: {campaign.experiment_hold}"
+        )
     if (
         limits.require_manual_approval
         and rec.source not in CORRECTIVE

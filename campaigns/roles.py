@@ -29,6 +29,7 @@ _MODELS = [
 ]
 _OPTIMIZER_MODELS = ["optimizationrun", "seasonalevent"]
 _EXECUTOR_MODELS = ["executionlog", "circuitbreaker", "apiquotausage"]
+_EXPERIMENT_MODELS = ["experiment", "experimentarm", "experimentunit", "readout"]
 _CREATIVE_MODELS = ["aiprovider", "aisettings", "brandrules", "aicall"]
 
 VIEWER = frozenset(
@@ -37,6 +38,7 @@ VIEWER = frozenset(
     + [f"executors.view_{m}" for m in _EXECUTOR_MODELS]
     + [f"creative.view_{m}" for m in _CREATIVE_MODELS]
     + ["spectra.view_accountcycle", "spectra.view_cyclerun"]
+    + [f"experiments.view_{m}" for m in _EXPERIMENT_MODELS]
 )
 ANALYST = VIEWER | {
     "optimizer.add_seasonalevent",
@@ -52,6 +54,9 @@ ANALYST = VIEWER | {
     "campaigns.add_brief",
     "campaigns.change_brief",
     "campaigns.change_asset",
+    # an experiment: plan it (its design, duration and what it can detect)
+    "experiments.plan_experiment",
+    "experiments.add_experiment",
 }
 APPROVER = ANALYST | {
     "campaigns.approve_recommendation",
@@ -59,6 +64,8 @@ APPROVER = ANALYST | {
     "campaigns.rollback_recommendation",
     "campaigns.change_recommendation",
     "campaigns.approve_launch",
+    # an experiment: start it (it holds campaigns), stop it, ship it to all
+    "experiments.start_experiment",
 }
 ADMIN = APPROVER | {
     "campaigns.change_organization",

@@ -35,6 +35,11 @@ ORG_PATH = {
     "ratelimitwindow": "account__organization_id",
     "accountcycle": "account__organization_id",
     "cyclerun": "account__organization_id",
+    # Experiments (experiments/)
+    "experiment": "account__organization_id",
+    "experimentarm": "experiment__account__organization_id",
+    "experimentunit": "experiment__account__organization_id",
+    "readout": "experiment__account__organization_id",
     # The AI layer (creative/)
     "aiprovider": "organization_id",
     "aisettings": "organization_id",

@@ -45,6 +45,7 @@ from creative.metering import month_spend_of
 from executors.models import ApiQuotaUsage, BreakerState, CircuitBreaker, ExecutionLog
 from executors.models.log import ExecutionOutcome
 from executors.resilience.quota import daily_operations_limit, quota_day
+from spectra.earnings import what_spectra_earned
 from spectra.models import AccountCycle, CycleRun, CycleStatus
 from spectra.schedules import DISPATCH_CYCLES
 
@@ -231,6 +232,7 @@ class Dashboard:
     breakers: dict[str, int] = field(default_factory=dict)
     ai_spent: Decimal = Decimal(0)  # USD this month (creative.metering)
     ai_budget: Decimal | None = None  # the organizations' monthly AI budgets; None: operators
+    earned: list = field(default_factory=list)  # spectra.earnings: what holdouts measured
 
 
 def _accounts(user, now: datetime, switches: dict[int, SwitchState]) -> list[AccountHealth]:
@@ -454,4 +456,5 @@ def ops_dashboard(*, user, now: datetime | None = None) -> Dashboard:
         breakers=dict(Counter(a.breaker for a in account_rows)),
         ai_spent=ai_spent,
         ai_budget=ai_budget,
+        earned=what_spectra_earned(visible_org_ids(user)),
     )

@@ -31,6 +31,8 @@ JOBS = [
     Job("recover executions", "executors.tasks.recover_executions_task", minutes=5),
     # Every minute: launch steps due again (a retry's backoff passed, a dead worker's lease).
     Job("resume launches", "spectra.launch.resume_launches", minutes=1),
+    # Hourly: readouts (once per account day) and the Google experiments' platform side.
+    Job("read out experiments", "spectra.platform_experiments.experiments_tick", minutes=60),
 ]
 
 

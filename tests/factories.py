@@ -112,3 +112,30 @@ def review_as_a_person(campaign: Campaign, actor) -> list[str]:
     if not problems:
         launch_approve(campaign=campaign, actor=actor, note="Reviewed")
     return problems
+
+
+def make_daily_values(campaign: Campaign, days, *, value, spend=1000, impressions=10000):
+    """One ad group's daily metrics for `campaign` on each of `days`; `value` and `spend`
+    may be numbers or callables of the day."""
+    from django.utils import timezone
+
+    from campaigns.models import DailyMetric
+
+    ad_group = campaign.ad_groups.first() or make_ad_group(campaign)
+    at = timezone.now()
+    DailyMetric.objects.bulk_create(
+        [
+            DailyMetric(
+                ad_group=ad_group,
+                campaign=campaign,
+                date=day,
+                impressions=impressions,
+                clicks=impressions // 20,
+                conversions=Decimal("10"),
+                conversion_value=Decimal(str(round(value(day) if callable(value) else value, 2))),
+                spend=Decimal(str(round(spend(day) if callable(spend) else spend, 2))),
+                synced_at=at,
+            )
+            for day in days
+        ]
+    )

@@ -84,13 +84,16 @@ class Campaign(RefuseUnsavedCopies, ConcurrentTransitionMixin, models.Model):
         default=False, help_text="Pinned campaigns are left alone by the optimiser."
     )
     last_significant_change_at = models.DateTimeField(null=True, blank=True)
+    # Set by the experiments service while the campaign is in a control arm (or a held
+    # switchback period): Spectra still proposes for it, the executor does not write.
+    experiment_hold = models.CharField(max_length=200, blank=True, default="", editable=False)
     # The OPTIMIZING state is the campaign lock; its lease lets recovery free a
     # campaign whose writer died.
     lock_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Spend counters move every sync; a version is about settings, not spend.
-    history = HistoricalRecords(excluded_fields=["spend_to_date", "spend_today"])
+    history = HistoricalRecords(excluded_fields=["spend_to_date", "spend_today", "experiment_hold"])
 
     class Meta:
         ordering = ["account", "name"]

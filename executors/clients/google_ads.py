@@ -618,6 +618,68 @@ class GoogleAdsClient:
             raise OutcomeUnknown(f"{PLATFORM} answered a mutate with something not an object.")
         return response
 
+    # --- campaign experiments (ExperimentService, ExperimentArmService) -----------
+    def create_experiment(
+        self, *, name: str, suffix: str, control_campaign_id: str, traffic_split: int = 50
+    ) -> str:
+        """A SEARCH_CUSTOM experiment on one campaign: the campaign is the control arm,
+        Google makes the treatment copy, which gets `traffic_split` % of the traffic.
+        Returns the experiment's resource name (it is SETUP until scheduled)."""
+        (campaign_id,) = _numeric_ids([control_campaign_id], "campaign")
+        created = self.mutate_operations(
+            "experiments",
+            [{"create": {"name": name, "type": "SEARCH_CUSTOM", "suffix": suffix}}],
+            partial_failure=False,
+        )
+        experiment = created["results"][0]["resourceName"]
+        arm = {"experiment": experiment}
+        self.mutate_operations(
+            "experimentArms",
+            [
+                {
+                    "create": arm
+                    | {
+                        "name": "control",
+                        "control": True,
+                        "trafficSplit": 100 - traffic_split,
+                        "campaigns": [f"customers/{self.customer_id}/campaigns/{campaign_id}"],
+                    }
+                },
+                {
+                    "create": arm
+                    | {"name": "treatment", "control": False, "trafficSplit": traffic_split}
+                },
+            ],
+            partial_failure=False,
+        )
+        return experiment
+
+    def experiment_action(self, experiment: str, verb: str) -> dict:
+        """scheduleExperiment, endExperiment or promoteExperiment on an experiment."""
+        if verb not in ("scheduleExperiment", "endExperiment", "promoteExperiment"):
+            raise ValueError(f"unknown experiment action {verb!r}")
+        experiment_id = experiment.rsplit("/", 1)[-1]
+        if not experiment_id.isdigit():
+            raise ValueError(f"not an experiment resource name: {experiment!r}")
+        return self._post(f"experiments/{experiment_id}:{verb}", {}, write=True)
+
+    def experiment(self, experiment: str) -> dict:
+        """An experiment's name, type and status, and its arms, as Google reports them."""
+        quoted = experiment.replace("'", "")
+        rows = list(
+            self.search(
+                "SELECT experiment.resource_name, experiment.name, experiment.type, "
+                f"experiment.status FROM experiment WHERE experiment.resource_name = '{quoted}'"
+            )
+        )
+        arms = self.search(
+            "SELECT experiment_arm.name, experiment_arm.control, experiment_arm.traffic_split, "
+            "experiment_arm.campaigns, experiment_arm.in_design_campaigns FROM experiment_arm "
+            f"WHERE experiment_arm.experiment = '{quoted}'"
+        )
+        found = rows[0]["experiment"] if rows else {}
+        return found | {"arms": [row["experimentArm"] for row in arms]} if found else {}
+
     @staticmethod
     def refusal_messages(status: object) -> dict[int | None, str]:
         """Google's reasons from a partialFailureError or an error body, by operation index

@@ -33,6 +33,8 @@ from executors.sandbox.google_errors import (
     not_found,
     quota_exhausted,
 )
+from executors.sandbox.google_experiments import COLLECTIONS as EXPERIMENT_COLLECTIONS
+from executors.sandbox.google_experiments import GoogleExperiments, action_route
 from executors.sandbox.google_gaql import parse
 from executors.sandbox.google_mutate import SERVICES, mutate, mutate_all
 from executors.sandbox.google_search import search_stream
@@ -47,6 +49,7 @@ _ROUTES: list[tuple[re.Pattern, str]] = [
     (re.compile(_CUSTOMER + r"/googleAds:searchStream$"), "search_stream"),
     (re.compile(_CUSTOMER + r"/googleAds:mutate$"), "mutate_all"),
     (re.compile(_CUSTOMER + r"/(?P<collection>\w+):mutate$"), "mutate"),
+    (action_route(_CUSTOMER), "experiment_action"),
 ]
 
 
@@ -58,6 +61,7 @@ class GoogleAdsApi:
         self.config = config or GoogleAdsConfig()
         self.issuer = GoogleTokenIssuer(self.config)
         self._request_ids = itertools.count(1)
+        self.experiments = GoogleExperiments()
 
     # ------------------------------------------------------------------- entry ---
     def handle(self, request: Request) -> Response:
@@ -176,6 +180,9 @@ class GoogleAdsApi:
         if unknown:
             raise bad_payload(unknown[0], f'Unknown name "{unknown[0]}": Cannot find field.')
         query = parse(body.get("query"))
+        if query.resource in ("experiment", "experiment_arm"):
+            with self.app.lock:
+                return Response(200, self.experiments.search(customer_id, query))
         with self.app.lock:
             batches = search_stream(self.app.world, customer_id, query, request_id)
         return Response(200, batches)
@@ -199,6 +206,8 @@ class GoogleAdsApi:
     def _mutate(
         self, request: Request, request_id: str, version: str, customer_id: str, collection: str
     ) -> Response:
+        if collection in EXPERIMENT_COLLECTIONS:
+            return self._experiment_mutate(request, version, customer_id, collection)
         if collection not in SERVICES and collection not in GOOGLE_COLLECTIONS:
             raise not_found(f"{collection}:mutate is not served by the sandbox.")
         self._authorise(request, version, customer_id)
@@ -213,3 +222,32 @@ class GoogleAdsApi:
             if applied and self.app.state_path:
                 world.save(self.app.state_path)
         return Response(200, payload)
+
+    def _writable(self, request: Request, version: str, customer_id: str) -> None:
+        self._authorise(request, version, customer_id)
+        if not self.app.faults.allow_write(self.app.world.faults):
+            self.app.faults.count_rate_limited()
+            limit = self.app.world.faults["writeRateLimit"]
+            raise quota_exhausted(1, f"Write rate limit of {limit:g} requests per second.")
+
+    def _experiment_mutate(
+        self, request: Request, version: str, customer_id: str, collection: str
+    ) -> Response:
+        self._writable(request, version, customer_id)
+        body = request.json()
+        with self.app.lock:
+            payload = self.experiments.mutate(self.app.world, customer_id, collection, body)
+        return Response(200, payload)
+
+    def _experiment_action(
+        self,
+        request: Request,
+        request_id: str,
+        version: str,
+        customer_id: str,
+        experiment_id: str,
+        verb: str,
+    ) -> Response:
+        self._writable(request, version, customer_id)
+        with self.app.lock:
+            return Response(200, self.experiments.act(customer_id, experiment_id, verb))

@@ -56,6 +56,14 @@ def _change_set(tenant):
     return change_set
 
 
+def _experiment(tenant):
+    from experiments.models import Experiment
+
+    return Experiment.objects.create(
+        account=tenant.account, kind="holdout", name=f"{_name(tenant)} experiment", planned_days=28
+    )
+
+
 BUILDERS = {
     "campaigns.Organization": lambda t: t.org,
     "campaigns.Membership": lambda t: t.viewer.memberships.get(organization=t.org),
@@ -133,6 +141,7 @@ BUILDERS = {
     "spectra.CycleRun": lambda t: _spectra_model("CycleRun").objects.create(
         account=t.account, step=f"{_name(t)}"[:24]
     ),
+    "experiments.Experiment": lambda t: _experiment(t),
     # The AI layer.
     "creative.AIProvider": lambda t: _creative("AIProvider").objects.create(
         organization=t.org,

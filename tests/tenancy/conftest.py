@@ -17,6 +17,7 @@ from campaigns.models import (
     RecommendationStatus,
 )
 from executors.models import ExecutionLog
+from experiments.models import Experiment
 from optimizer.models import OptimizationRun
 from tests.factories import make_recommendation
 
@@ -55,7 +56,11 @@ def victim(alice):
         account=alice.account, run=run, total_before=5000, total_after=5000
     )
     make_recommendation(alice.campaign, change_set=change_set)
+    experiment = Experiment.objects.create(
+        account=alice.account, kind="holdout", name="alice experiment", planned_days=28
+    )
     return SimpleNamespace(
+        experiment=experiment,
         **vars(alice),
         metric=metric,
         run=run,
@@ -72,7 +77,8 @@ def snapshot() -> str:
     models = [
         m
         for m in apps.get_models()
-        if m._meta.app_label in {"campaigns", "optimizer", "executors", "api", "auth", "admin"}
+        if m._meta.app_label
+        in {"campaigns", "optimizer", "executors", "experiments", "api", "auth", "admin"}
         and m._meta.model_name not in {"organizationrequestcount", "session"}
     ]
     parts = []

@@ -28,6 +28,7 @@ TARGET = {
     "executions": "execution",
     "alerts": "alert",
     "policies": "policy",
+    "experiments": "experiment",
 }
 # Filters that take another row's id, and which of alice's rows to pass.
 FK_FILTERS = {
@@ -57,6 +58,10 @@ BODIES = {
     "requeue": {"note": "x"},
     "acknowledge": {},
     "edit_leg": {"leg": 1, "proposed_value": "5000.00", "note": "x"},
+    "start": {},
+    "stop": {"note": "x"},
+    "ship": {"note": "x"},
+    "readouts": None,
 }
 ENDPOINTS = [(prefix, viewset) for prefix, viewset, _ in router.registry]
 NOT_FOUND = {"code": "not_found", "message": "Not found, or not yours to see."}

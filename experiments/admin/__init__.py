@@ -1,0 +1,3 @@
+from experiments.admin.experiments import ExperimentAdmin
+
+__all__ = ["ExperimentAdmin"]
