@@ -106,12 +106,28 @@ class CampaignVersion:
     languages: tuple = ()
 
 
-def _as_of(model, at: datetime, campaign_id: int) -> list:
-    """The historical record of each of the campaign's rows in effect at `at`."""
+MODELS = (AdGroup, Keyword, Ad, Asset, Brief)
+
+
+def _histories(campaign_id: int, until: datetime) -> dict:
+    """Every historical record of the campaign's rows up to `until`, by model, in order
+    (one query per model, however many moments are read from them)."""
+    return {
+        model: list(
+            model.history.filter(campaign_id=campaign_id, history_date__lte=until).order_by(
+                "history_date", "history_id"
+            )
+        )
+        for model in MODELS
+    }
+
+
+def _as_of(records: list, at: datetime) -> list:
+    """The record of each row in effect at `at` (rows deleted by then left out)."""
     latest = {}
-    for record in model.history.filter(campaign_id=campaign_id, history_date__lte=at).order_by(
-        "history_date", "history_id"
-    ):
+    for record in records:
+        if record.history_date > at:
+            break
         latest[record.id] = record
     return [r for r in latest.values() if r.history_type != DELETED]
 
@@ -153,6 +169,24 @@ def _snapshot(at, campaign_row, groups, keywords, ads, assets, brief) -> Campaig
     )
 
 
+def campaign_versions(campaign: Campaign, rows: list) -> dict[int, CampaignVersion]:
+    """The version of each of the campaign's historical records `rows`, by history_id."""
+    if not rows:
+        return {}
+    histories = _histories(campaign.pk, max(r.history_date for r in rows))
+    out = {}
+    for row in rows:
+        at = row.history_date
+        briefs = _as_of(histories[Brief], at)
+        out[row.history_id] = _snapshot(
+            at,
+            row,
+            *(_as_of(histories[m], at) for m in (AdGroup, Keyword, Ad, Asset)),
+            briefs[0] if briefs else None,
+        )
+    return out
+
+
 def campaign_version(campaign: Campaign, at: datetime) -> CampaignVersion | None:
     """The campaign as it was at `at` (None if it did not exist yet)."""
     row = (
@@ -162,16 +196,7 @@ def campaign_version(campaign: Campaign, at: datetime) -> CampaignVersion | None
     )
     if row is None:
         return None
-    briefs = _as_of(Brief, at, campaign.pk)
-    return _snapshot(
-        at,
-        row,
-        _as_of(AdGroup, at, campaign.pk),
-        _as_of(Keyword, at, campaign.pk),
-        _as_of(Ad, at, campaign.pk),
-        _as_of(Asset, at, campaign.pk),
-        briefs[0] if briefs else None,
-    )
+    return campaign_versions(campaign, [row])[row.history_id]
 
 
 def campaign_now(campaign: Campaign) -> CampaignVersion:
@@ -259,3 +284,21 @@ def version_changes(then: CampaignVersion, now: CampaignVersion) -> list[str]:
             f"languages {', '.join(then.languages) or '—'} → {', '.join(now.languages) or '—'}"
         )
     return out
+
+
+def structure_in_words(rec) -> str:
+    """A keyword or ad-copy change in words: "Add keyword ‘…’ [PHRASE] in …",
+    "Ad copy of …: headline ‘…’ replaced by ‘…’"."""
+    s = rec.structure or {}
+    group = str(rec.ad_group) if rec.ad_group_id else "the whole campaign"
+    if "text" in s:
+        verb = "Add" if rec.kind == "keyword_add" else "Remove"
+        what = "negative keyword" if s.get("negative") else "keyword"
+        return f"{verb} {what} {_q(s['text'])} [{s['match_type']}] in {group}"
+
+    def ad(assets):
+        states = tuple(AssetState(**a, deployable=True) for a in assets if isinstance(a, dict))
+        return AdState(0, rec.ad_group_id or 0, "", s.get("final_url", ""), states)
+
+    changes = _asset_changes(ad(s.get("was", [])), ad(s.get("assets", [])), group)
+    return f"Ad copy of {group}: " + ("; ".join(changes) or "unchanged")

@@ -80,6 +80,7 @@ from campaigns.services.recommendations import (
     recommendation_requeue,
     recommendations_decide_bulk,
 )
+from campaigns.versions import structure_in_words
 
 K = RecommendationKind
 # The kind in a word, for the queue's narrow column (the full label is its tooltip).
@@ -90,6 +91,9 @@ KIND_SHORT = {
     K.AUDIENCE_SUPPRESS: "suppress",
     K.PAUSE: "pause",
     K.RESUME: "resume",
+    K.KEYWORD_ADD: "+keyword",
+    K.KEYWORD_REMOVE: "-keyword",
+    K.AD_REPLACE: "ad copy",
 }
 
 # Which permission each person-facing transition needs; the services check the same.
@@ -289,6 +293,8 @@ def describe_change(rec: Recommendation) -> str:
     if rec.kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS):
         verb = "Activate" if rec.kind == K.AUDIENCE_ACTIVATE else "Suppress"
         return f"{verb} {rec.audience}"
+    if rec.structure is not None:
+        return structure_in_words(rec)
     return rec.get_kind_display()
 
 

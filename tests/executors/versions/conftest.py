@@ -18,7 +18,7 @@ from campaigns.versions import campaign_now
 from executors.clients import google_ads
 from executors.deploy import deploy_campaign
 from executors.pipeline import execute_approved
-from tests.executors.deploy.conftest import created, google_account, make_launch
+from tests.executors.deploy.conftest import HEADLINES, created, google_account, make_launch
 
 K = RecommendationKind
 
@@ -111,3 +111,19 @@ def live_ads(sandbox, campaign) -> list[dict]:
         for a in created(sandbox, "adGroupAds")
         if a["campaign"] == rn and a["status"] != "REMOVED"
     ]
+
+
+def edited_launch(tenant, sandbox):
+    """A launch whose first headline of 'Wool socks' a person changed and to which they
+    added a keyword, both executed on the platform; (campaign, launch version id,
+    the launch's keywords on the platform)."""
+    campaign, launch = launched(tenant, sandbox)
+    original_keywords = live_keywords(sandbox, campaign)
+    edit = edit_headline(campaign, tenant.approver, "Wool socks", HEADLINES[0], "Socks half price")
+    extra = add_keyword(campaign, tenant.approver, "Wool socks", "cheap wool socks")
+    run_worker(campaign.account)
+    for rec in (edit, extra):
+        rec.refresh_from_db()
+        assert rec.status == RecommendationStatus.EXECUTED, rec.outcome_detail
+    assert "cheap wool socks" in live_keywords(sandbox, campaign)
+    return campaign, launch, original_keywords

@@ -5,38 +5,19 @@ worker's task is delivered."""
 import pytest
 
 from campaigns.models import Asset, Keyword, RecommendationKind, RecommendationStatus
+from campaigns.services.errors import ServiceError
 from campaigns.services.rollback import campaign_rollback_to_version
 from executors.tasks import execute_approved_task
 from tests.executors.deploy.conftest import HEADLINES, platform_writes
-from tests.executors.versions.conftest import (
-    add_keyword,
-    edit_headline,
-    launched,
-    live_ads,
-    live_keywords,
-    run_worker,
-)
+from tests.executors.versions.conftest import edited_launch, launched, live_ads, live_keywords
 
 pytestmark = pytest.mark.django_db
 K = RecommendationKind
 S = RecommendationStatus
 
 
-def _edited(alice, sandbox):
-    campaign, launch = launched(alice, sandbox)
-    original_keywords = live_keywords(sandbox, campaign)
-    edit = edit_headline(campaign, alice.approver, "Wool socks", HEADLINES[0], "Socks half price")
-    extra = add_keyword(campaign, alice.approver, "Wool socks", "cheap wool socks")
-    run_worker(campaign.account)
-    edit.refresh_from_db()
-    extra.refresh_from_db()
-    assert (edit.status, extra.status) == (S.EXECUTED, S.EXECUTED)
-    assert "cheap wool socks" in live_keywords(sandbox, campaign)
-    return campaign, launch, original_keywords
-
-
 def test_the_platform_has_the_launch_copy_and_no_extra_keyword_again(alice, sandbox):
-    campaign, launch, original_keywords = _edited(alice, sandbox)
+    campaign, launch, original_keywords = edited_launch(alice, sandbox)
     assert any(a["headlines"][0] == "Socks half price" for a in live_ads(sandbox, campaign))
 
     recs = campaign_rollback_to_version(
@@ -59,7 +40,7 @@ def test_the_platform_has_the_launch_copy_and_no_extra_keyword_again(alice, sand
 
 
 def test_a_redelivered_task_writes_nothing_more(alice, sandbox):
-    campaign, launch, original_keywords = _edited(alice, sandbox)
+    campaign, launch, original_keywords = edited_launch(alice, sandbox)
     campaign_rollback_to_version(
         campaign=campaign, history_id=launch, actor=alice.approver, note="Back to launch"
     )
@@ -76,7 +57,6 @@ def test_a_redelivered_task_writes_nothing_more(alice, sandbox):
 
 def test_nothing_is_proposed_when_the_campaign_matches_the_version(alice, sandbox):
     campaign, launch = launched(alice, sandbox)
-    from campaigns.services.errors import ServiceError
 
     with pytest.raises(ServiceError, match="already matches"):
         campaign_rollback_to_version(
