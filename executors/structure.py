@@ -13,6 +13,9 @@ platform's resources; `apply` takes `(target, spec)` pairs like the client's oth
 batched calls and answers one OperationResult per change.
 """
 
+from urllib.parse import quote
+
+from campaigns.models import Ad
 from executors.clients.errors import OutcomeUnknown, PlatformError
 from executors.clients.google_ads import OperationResult
 from executors.deploy.google import gaql_string
@@ -251,3 +254,31 @@ def _copy(final_url, headlines, descriptions) -> tuple:
 
 def _keyword_key(spec: dict) -> tuple:
     return (spec["ad_group"], spec["text"].lower(), spec["match_type"], spec["negative"])
+
+
+# --- Adobe: a creative's copy is edited in place ------------------------------------
+def adobe_creative_request(rec) -> tuple[str, str, dict]:
+    """The PATCH that gives the ad's Adobe creative the copy of `rec.structure`."""
+    s = rec.structure
+    creative = Ad.objects.filter(pk=s["ad"]).values_list("external_id", flat=True).first()
+    if not creative:
+        raise NotOnPlatform(
+            f"The ad of ad group ‘{rec.ad_group}’ is not on Adobe yet; deploy it first."
+        )
+    body = {
+        "headlines": list(s["headlines"]),
+        "descriptions": list(s["descriptions"]),
+        "finalUrl": s["final_url"],
+    }
+    return "PATCH", f"creatives/{quote(creative)}", body
+
+
+def adobe_creative_state(client, rec) -> str:
+    """PRESENT once the ad's creative shows the copy of `rec.structure`, else ABSENT."""
+    _, path, body = adobe_creative_request(rec)
+    creative_id = path.rsplit("/", 1)[1]
+    for creative in client.find("creatives", adGroupId=rec.ad_group.external_id):
+        if quote(str(creative.get("id"))) == creative_id:
+            shown = {k: creative.get(k) for k in body}
+            return PRESENT if shown == body else ABSENT
+    return ABSENT

@@ -22,7 +22,14 @@ from campaigns.models import AdAccount, AdGroup, Platform, Recommendation, Recom
 from executors.clients.factory import client_for
 from executors.senders import GoogleSender, PacedSender
 from executors.structure import CALL as STRUCTURE_CALL
-from executors.structure import GoogleStructure, NotOnPlatform, ad_spec, keyword_spec
+from executors.structure import (
+    GoogleStructure,
+    NotOnPlatform,
+    ad_spec,
+    adobe_creative_request,
+    adobe_creative_state,
+    keyword_spec,
+)
 
 K = RecommendationKind
 
@@ -58,10 +65,16 @@ class AdobeWriter:
         self.client = client or client_for(account)
 
     def prepare(self, rec: Recommendation) -> PreparedWrite:
+        if rec.kind == K.AD_REPLACE:
+            try:
+                request = adobe_creative_request(rec)
+            except NotOnPlatform as exc:
+                raise UnsupportedChange(str(exc)) from exc
+            return PreparedWrite("adobe.creative_update", request, request[1].rsplit("/", 1)[1])
         if kind_of(rec).structure:
             raise UnsupportedChange(
-                "Spectra does not change keywords or ad copy of Adobe campaigns yet; "
-                "make this change in Adobe Advertising."
+                "Spectra does not add or remove keywords of Adobe ad groups; make this "
+                "change in Adobe Advertising."
             )
         c, currency, ext = self.client, self.account.currency, kind_of(rec).external_id(rec)
         request, action = {
@@ -105,6 +118,8 @@ class AdobeWriter:
                 values[rec.pk] = _decimal(value)
             elif rec.kind == K.BID:
                 values[rec.pk] = _decimal(self.client.ad_group(ext)["bid"])
+            elif rec.kind == K.AD_REPLACE:
+                values[rec.pk] = adobe_creative_state(self.client, rec)
             elif kind_of(rec).target == "audience":
                 values[rec.pk] = self.client.audience(ext)["status"]
             else:

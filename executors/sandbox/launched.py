@@ -478,31 +478,55 @@ def apply_adobe(world, path: str, body: dict) -> dict:
             "negativeKeywords": list(body.get("negativeKeywords", [])),
         }
     else:
-        _reject(body, {"adGroupId", "headlines", "descriptions", "finalUrl", "imageUrl"}, "ad")
+        _reject(body, {"adGroupId", *CREATIVE_COPY}, "ad")
         group = store["adGroups"].get(body.get("adGroupId"))
         if group is None:
             raise not_found(f"Ad group {body.get('adGroupId')!r} was not created here.")
-        for key, (least, most, chars) in (("headlines", HEADLINES), ("descriptions", DESCRIPTIONS)):
-            texts = body.get(key)
-            if not isinstance(texts, list) or not least <= len(texts) <= most:
-                raise bad_request(f"{key} must hold {least} to {most} texts.")
-            for text in texts:
-                if not isinstance(text, str) or not 0 < len(text) <= chars:
-                    raise bad_request(f"{key}: {text!r} must be 1 to {chars} characters.")
-        if not _url(body.get("finalUrl")):
-            raise bad_request("finalUrl must be an http(s) URL.")
         obj = {
             "adGroupId": group["id"],
             "campaignId": group["campaignId"],
-            "headlines": list(body["headlines"]),
-            "descriptions": list(body["descriptions"]),
-            "finalUrl": body["finalUrl"],
-            "imageUrl": body.get("imageUrl", ""),
+            **_creative_copy(body),
             "status": "active",
         }
     obj["id"] = f"{ADOBE_PREFIX[kind]}-{world.launched.take_id()}"
     store[kind][obj["id"]] = obj
     return dict(obj)
+
+
+CREATIVE_COPY = ("headlines", "descriptions", "finalUrl", "imageUrl")
+
+
+def _creative_copy(body: dict) -> dict:
+    """A creative's copy, validated (the same rules for a create and an update)."""
+    for key, (least, most, chars) in (("headlines", HEADLINES), ("descriptions", DESCRIPTIONS)):
+        texts = body.get(key)
+        if not isinstance(texts, list) or not least <= len(texts) <= most:
+            raise bad_request(f"{key} must hold {least} to {most} texts.")
+        for text in texts:
+            if not isinstance(text, str) or not 0 < len(text) <= chars:
+                raise bad_request(f"{key}: {text!r} must be 1 to {chars} characters.")
+    if not _url(body.get("finalUrl")):
+        raise bad_request("finalUrl must be an http(s) URL.")
+    return {
+        "headlines": list(body["headlines"]),
+        "descriptions": list(body["descriptions"]),
+        "finalUrl": body["finalUrl"],
+        "imageUrl": body.get("imageUrl", ""),
+    }
+
+
+def update_adobe_creative(world, creative_id: str, body: dict) -> dict:
+    """PATCH /creatives/{id}: a created creative's whole copy replaced (Adobe creatives,
+    unlike Google's responsive search ads, take their text edited in place)."""
+    creative = world.launched.adobe["creatives"].get(creative_id)
+    if creative is None:
+        raise not_found(f"Creative {creative_id!r} was not created here.")
+    _reject(body, set(CREATIVE_COPY), "the creative")
+    copy = _creative_copy(body)
+    if "imageUrl" not in body:
+        del copy["imageUrl"]  # not part of this update: the image stays
+    creative.update(copy)
+    return dict(creative)
 
 
 def _adobe_status(body: dict) -> str:

@@ -30,9 +30,10 @@ def _fresh_tokens():
     google_ads.forget_cached_tokens()
 
 
-def launched(tenant, sandbox, **kw):
-    """A launch deployed on the sandbox, ACTIVE, and the history id of its launch version."""
-    campaign = make_launch(google_account(tenant, sandbox), **kw)
+def launched(tenant, sandbox, *, account=None, **kw):
+    """A launch deployed on the sandbox (Google Ads unless `account` says otherwise),
+    ACTIVE, and the history id of its launch version."""
+    campaign = make_launch(account or google_account(tenant, sandbox), **kw)
     assert deploy_campaign(campaign.pk, actor=system_user()) == "active"
     campaign.refresh_from_db()
     version = campaign.history.order_by("-history_date", "-history_id").first()
