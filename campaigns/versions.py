@@ -13,9 +13,15 @@ two snapshots.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from campaigns.models import Ad, AdGroup, Asset, AssetKind, Brief, Campaign, Keyword
+from campaigns.models import Ad, AdGroup, Asset, AssetKind, Brief, Campaign, CampaignStatus, Keyword
 
 DELETED = "-"  # simple-history's history_type of a deletion
+S = CampaignStatus
+# A version from before the launch reached the platform has nothing there to restore:
+# "restoring" it would take every keyword and ad away from a live campaign.
+BEFORE_LAUNCH = frozenset(
+    [S.DRAFT, S.GENERATING_ASSETS, S.PENDING_DEPLOYMENT, S.DEPLOYING, S.FAILED]
+)
 
 
 @dataclass(frozen=True)
@@ -199,9 +205,8 @@ def campaign_version(campaign: Campaign, at: datetime) -> CampaignVersion | None
     return campaign_versions(campaign, [row])[row.history_id]
 
 
-def campaign_now(campaign: Campaign) -> CampaignVersion:
-    """The campaign as it is now, from its live rows."""
-    current = Campaign.objects.get(pk=campaign.pk)
+def campaign_now(current: Campaign) -> CampaignVersion:
+    """The campaign as it is now, from its live rows (`current` freshly read)."""
     return _snapshot(
         None,
         current,
@@ -251,7 +256,7 @@ def version_changes(then: CampaignVersion, now: CampaignVersion) -> list[str]:
     "headline ‘…’ replaced by ‘…’", "keyword ‘…’ [PHRASE] in … added"."""
     out = []
     if then.status != now.status:
-        out.append(f"status {then.status} → {now.status}")
+        out.append(f"status {S(then.status).label.lower()} → {S(now.status).label.lower()}")
     if then.daily_budget != now.daily_budget:
         out.append(f"daily budget {then.daily_budget} → {now.daily_budget}")
     groups = {**then.ad_groups, **now.ad_groups}

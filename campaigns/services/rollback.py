@@ -22,7 +22,7 @@ from campaigns.models import (
 )
 from campaigns.services.errors import ServiceError, TransitionRefused
 from campaigns.services.recommendations import recommendations_create_bulk
-from campaigns.versions import CampaignVersion, campaign_now, campaign_version
+from campaigns.versions import BEFORE_LAUNCH, CampaignVersion, campaign_now, campaign_version
 
 K = RecommendationKind
 
@@ -104,6 +104,12 @@ def campaign_rollback_to_version(
     current = Campaign.objects.get(pk=campaign.pk)
     now = timezone.now()
     label = f"version of {version.history_date:%Y-%m-%d %H:%M} UTC"
+    if version.status in BEFORE_LAUNCH:
+        raise ServiceError(
+            f"The {label} is from before the campaign was launched "
+            f"({version.get_status_display().lower()}): the platform has nothing of it to "
+            "go back to. Roll back to a version since its launch."
+        )
     reason = f"Restore {label}" + (f": {note}" if note else "")
     recs = []
     common = {"account": current.account, "campaign": current, "decision_note": note}
