@@ -24,7 +24,7 @@ class ChangeKind:
     after: str | None = None  # … and after
     locks_campaign: bool = False  # one writer at a time per campaign
     inverse: str = ""  # the kind that undoes it
-    structure: bool = False  # writes keywords or ad copy (rec.structure), not a value
+    structure: bool = False  # keywords, ad copy or an ad group's status (executors.structure)
 
     @property
     def is_amount(self) -> bool:
@@ -105,6 +105,27 @@ KINDS: dict[str, ChangeKind] = {
         "absent",
         "present",
         inverse=K.AD_REPLACE,
+        structure=True,
+    ),
+    # An ad group paused or enabled again (a version's ad groups have their status).
+    K.AD_GROUP_PAUSE: ChangeKind(
+        K.AD_GROUP_PAUSE,
+        "ad_group",
+        "status",
+        "status",
+        "active",
+        "paused",
+        inverse=K.AD_GROUP_RESUME,
+        structure=True,
+    ),
+    K.AD_GROUP_RESUME: ChangeKind(
+        K.AD_GROUP_RESUME,
+        "ad_group",
+        "status",
+        "status",
+        "paused",
+        "active",
+        inverse=K.AD_GROUP_PAUSE,
         structure=True,
     ),
 }

@@ -292,10 +292,12 @@ def version_changes(then: CampaignVersion, now: CampaignVersion) -> list[str]:
 
 
 def structure_in_words(rec) -> str:
-    """A keyword or ad-copy change in words: "Add keyword ‘…’ [PHRASE] in …",
+    """A keyword, ad-copy or ad-group change in words: "Add keyword ‘…’ [PHRASE] in …",
     "Ad copy of …: headline ‘…’ replaced by ‘…’"."""
     s = rec.structure or {}
     group = str(rec.ad_group) if rec.ad_group_id else "the whole campaign"
+    if rec.kind in ("ad_group_pause", "ad_group_resume"):
+        return f"{'Pause' if rec.kind == 'ad_group_pause' else 'Resume'} ad group {_q(group)}"
     if "text" in s:
         verb = "Add" if rec.kind == "keyword_add" else "Remove"
         what = "negative keyword" if s.get("negative") else "keyword"

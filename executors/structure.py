@@ -6,7 +6,8 @@ the ad group does not show it, removed only if it does; an ad's copy is replaced
 creating a new responsive search ad with that copy unless one exists already (an
 RSA's text is immutable) and removing the ad group's other ads. Reading the same
 lookup answers the pipeline's read-back: "present" once the platform shows the
-keyword (or exactly one ad, with the copy), "absent" otherwise.
+keyword (or exactly one ad, with the copy), "absent" otherwise; an ad group's
+status is updated only if it differs, and read back as "active" / "paused".
 
 A change's spec (what `GoogleAdsWriter.prepare` puts in the request) names the
 platform's resources; `apply` takes `(target, spec)` pairs like the client's other
@@ -23,6 +24,7 @@ from executors.deploy.google import gaql_string
 CALL = "apply_structure"
 PRESENT, ABSENT = "present", "absent"
 REMOVED = "REMOVED"
+STATUS_WORDS = {"ENABLED": "active", "PAUSED": "paused"}
 
 
 class NotOnPlatform(ValueError):
@@ -45,6 +47,17 @@ def keyword_spec(rec, *, customer: str, ad_group_external_id: str | None) -> dic
         "text": s["text"],
         "match_type": s["match_type"],
         "negative": bool(s["negative"]),
+    }
+
+
+def ad_group_spec(rec, *, customer: str) -> dict:
+    if not rec.campaign.external_id or not rec.ad_group.external_id:
+        raise NotOnPlatform(f"Ad group ‘{rec.ad_group}’ is not on Google Ads yet.")
+    return {
+        "kind": rec.kind,
+        "campaign": f"customers/{customer}/campaigns/{rec.campaign.external_id}",
+        "ad_group": f"customers/{customer}/adGroups/{rec.ad_group.external_id}",
+        "status": "PAUSED" if rec.kind == "ad_group_pause" else "ENABLED",
     }
 
 
@@ -75,6 +88,12 @@ class GoogleStructure:
         """The campaign's keywords and ads that are not removed, as the specs name them."""
         where = f"WHERE campaign.resource_name = {gaql_string(campaign)}"
         keywords, ads = {}, []
+        groups = {
+            row["adGroup"]["resourceName"]: row["adGroup"].get("status")
+            for row in self.client.search(
+                f"SELECT ad_group.resource_name, ad_group.status FROM ad_group {where}"
+            )
+        }
         for row in self.client.search(
             "SELECT ad_group_criterion.resource_name, ad_group.resource_name, "
             "ad_group_criterion.keyword.text, ad_group_criterion.keyword.match_type, "
@@ -119,10 +138,13 @@ class GoogleStructure:
                     ),
                 }
             )
-        return {"keywords": keywords, "ads": ads}
+        return {"keywords": keywords, "ads": ads, "ad_groups": groups}
 
-    def state(self, spec: dict, found: dict) -> str:
-        """PRESENT or ABSENT: whether the platform shows what `spec` is about."""
+    def state(self, spec: dict, found: dict) -> str | None:
+        """PRESENT or ABSENT: whether the platform shows what `spec` is about (an ad
+        group's status: "active" / "paused", None if the platform has no such group)."""
+        if "status" in spec:
+            return STATUS_WORDS.get(found["ad_groups"].get(spec["ad_group"]))
         if spec["kind"] == "ad_replace":
             mine = [a for a in found["ads"] if a["ad_group"] == spec["ad_group"]]
             wanted = _copy(spec["final_url"], spec["headlines"], spec["descriptions"])
@@ -139,6 +161,11 @@ class GoogleStructure:
         """(service, operation) that take the platform from `found` to `spec`; none if
         it shows that already."""
         kind = spec["kind"]
+        if "status" in spec:
+            if found["ad_groups"].get(spec["ad_group"]) == spec["status"]:
+                return []
+            update = {"resourceName": spec["ad_group"], "status": spec["status"]}
+            return [("adGroups", {"update": update, "updateMask": "status"})]
         if kind == "ad_replace":
             mine = [a for a in found["ads"] if a["ad_group"] == spec["ad_group"]]
             wanted = _copy(spec["final_url"], spec["headlines"], spec["descriptions"])

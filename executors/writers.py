@@ -25,6 +25,7 @@ from executors.structure import CALL as STRUCTURE_CALL
 from executors.structure import (
     GoogleStructure,
     NotOnPlatform,
+    ad_group_spec,
     ad_spec,
     adobe_creative_request,
     adobe_creative_state,
@@ -73,8 +74,8 @@ class AdobeWriter:
             return PreparedWrite("adobe.creative_update", request, request[1].rsplit("/", 1)[1])
         if kind_of(rec).structure:
             raise UnsupportedChange(
-                "Spectra does not add or remove keywords of Adobe ad groups; make this "
-                "change in Adobe Advertising."
+                "Spectra does not add or remove keywords of Adobe ad groups, nor pause or "
+                "resume them; make this change in Adobe Advertising."
             )
         c, currency, ext = self.client, self.account.currency, kind_of(rec).external_id(rec)
         request, action = {
@@ -160,6 +161,8 @@ class GoogleAdsWriter:
         customer = self.client.customer_id
         if rec.kind == K.AD_REPLACE:
             return ad_spec(rec, customer=customer)
+        if kind_of(rec).target == "ad_group":
+            return ad_group_spec(rec, customer=customer)
         group = rec.structure.get("ad_group")
         external = (
             AdGroup.objects.filter(pk=group).values_list("external_id", flat=True).first()
@@ -233,10 +236,10 @@ class GoogleAdsWriter:
     }
 
     def read_requests(self, recs) -> int:
-        # A structure change's lookup is three queries per campaign.
+        # A structure change's lookup is four queries per campaign.
         campaigns = {r.campaign_id for r in recs if kind_of(r).structure}
         values = {self.READS[r.kind][0] for r in recs if r.kind in self.READS}
-        return max(1, len(values) + 3 * len(campaigns))
+        return max(1, len(values) + 4 * len(campaigns))
 
     def read(self, recs) -> dict[int, Decimal | str | None]:
         """One query per kind of value, whatever the number of changes (a structure

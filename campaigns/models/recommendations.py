@@ -23,6 +23,8 @@ class RecommendationKind(models.TextChoices):
     KEYWORD_ADD = "keyword_add", "Add keyword"
     KEYWORD_REMOVE = "keyword_remove", "Remove keyword"
     AD_REPLACE = "ad_replace", "Replace ad copy"
+    AD_GROUP_PAUSE = "ad_group_pause", "Pause ad group"
+    AD_GROUP_RESUME = "ad_group_resume", "Resume ad group"
 
 
 class RecommendationStatus(models.TextChoices):
@@ -165,8 +167,9 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
                 name="recommendation_structure_present",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind=K.AD_REPLACE) | models.Q(ad_group__isnull=False),
-                name="recommendation_ad_replace_has_ad_group",
+                condition=~models.Q(kind__in=[K.AD_REPLACE, K.AD_GROUP_PAUSE, K.AD_GROUP_RESUME])
+                | models.Q(ad_group__isnull=False),
+                name="recommendation_ad_group_change_has_ad_group",
             ),
             models.CheckConstraint(
                 condition=models.Q(confidence__isnull=True)

@@ -36,6 +36,7 @@ from campaigns.services.recommendations import (
     rolled_back_by,
 )
 from campaigns.services.structure import (
+    apply_ad_group_status,
     apply_ad_replace,
     apply_keyword_add,
     apply_keyword_remove,
@@ -296,4 +297,6 @@ APPLY = {
     K.KEYWORD_ADD: apply_keyword_add,
     K.KEYWORD_REMOVE: apply_keyword_remove,
     K.AD_REPLACE: apply_ad_replace,
+    K.AD_GROUP_PAUSE: apply_ad_group_status,
+    K.AD_GROUP_RESUME: apply_ad_group_status,
 }

@@ -12,6 +12,7 @@ from campaigns.auth import authorize
 from campaigns.change_kinds import KINDS, inverse_structure
 from campaigns.models import (
     AdGroup,
+    AdGroupStatus,
     Campaign,
     CampaignStatus,
     Recommendation,
@@ -179,6 +180,8 @@ def campaign_rollback_to_version(
             changes = since.filter(ad_group_id=fields["ad_group_id"])
             if fields["kind"] == K.AD_REPLACE:
                 changes = changes.filter(kind=K.AD_REPLACE)
+            elif fields["structure"] is None:  # an ad group's status
+                changes = changes.filter(kind__in=[K.AD_GROUP_PAUSE, K.AD_GROUP_RESUME])
             else:
                 changes = changes.filter(
                     kind__in=[K.KEYWORD_ADD, K.KEYWORD_REMOVE],
@@ -197,7 +200,8 @@ def campaign_rollback_to_version(
 
 
 def structure_restores(then: CampaignVersion, now: CampaignVersion) -> list[dict]:
-    """The keyword and ad-copy changes that take the campaign from `now` back to `then`,
+    """The ad-group status, keyword and ad-copy changes that take the campaign from `now`
+    back to `then`,
     as Recommendation fields (plus "what": the change in words). Removals go first: a
     keyword added since is taken away before the version's own ones return."""
     groups = {**then.ad_groups, **now.ad_groups}
@@ -222,6 +226,19 @@ def structure_restores(then: CampaignVersion, now: CampaignVersion) -> list[dict
                 "ad_group_id": k.ad_group_id,
                 "structure": k.as_structure(),
                 "what": f"add keyword ‘{k.text}’ [{k.match_type}] back",
+            }
+        )
+    for gid, was in then.ad_groups.items():
+        group = now.ad_groups.get(gid)
+        if group is None or group.status == was.status:
+            continue
+        pause = was.status == AdGroupStatus.PAUSED
+        out.append(
+            {
+                "kind": K.AD_GROUP_PAUSE if pause else K.AD_GROUP_RESUME,
+                "ad_group_id": gid,
+                "structure": None,
+                "what": f"{'pause' if pause else 'resume'} ad group ‘{group.name}’",
             }
         )
     for ad_id, was in then.ads.items():

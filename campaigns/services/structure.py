@@ -1,4 +1,4 @@
-"""How Spectra's own rows follow an executed keyword or ad-copy change.
+"""How Spectra's own rows follow an executed keyword, ad-copy or ad-group status change.
 
 The platform was written first (executors); these bring the Keyword, Ad and Asset
 rows in line, each save with its history row, inside the transaction that marks the
@@ -6,7 +6,7 @@ change EXECUTED (campaigns.services.execution.APPLY). Each is safe to run twice:
 keyword already there is not added again, one already gone is not removed again.
 """
 
-from campaigns.models import Ad, Asset, Keyword
+from campaigns.models import Ad, AdGroup, AdGroupStatus, Asset, Keyword
 from campaigns.services.history import save_with_history
 
 
@@ -82,3 +82,12 @@ def apply_ad_replace(rec, actor, reason) -> None:
             review=values["review"],
         )
         save_with_history(asset, actor=actor, reason=why)
+
+
+def apply_ad_group_status(rec, actor, reason) -> None:
+    group = AdGroup.objects.select_for_update().get(pk=rec.ad_group_id)
+    status = AdGroupStatus.PAUSED if rec.kind == "ad_group_pause" else AdGroupStatus.ACTIVE
+    if group.status != status:
+        group.status = status
+        why = f"{reason}: {rec.reason}"[:100]
+        save_with_history(group, actor=actor, reason=why, update_fields=["status", "updated_at"])

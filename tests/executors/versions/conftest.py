@@ -69,6 +69,13 @@ def add_keyword(campaign, actor, group_name: str, text: str, match: str = "PHRAS
     )
 
 
+def pause_ad_group(campaign, actor, group_name: str):
+    group = AdGroup.objects.get(campaign=campaign, name=group_name)
+    return _person_change(
+        campaign, actor, kind=K.AD_GROUP_PAUSE, ad_group=group, structure=None, reason="Too dear"
+    )
+
+
 def edit_headline(campaign, actor, group_name: str, old: str, new: str):
     """A person's new headline: the ad's copy replaced (on Google, a new RSA)."""
     group = AdGroup.objects.get(campaign=campaign, name=group_name)
