@@ -92,11 +92,12 @@ def campaign_rollback_to_version(
     *, campaign: Campaign, history_id: int, actor, note: str = ""
 ) -> list[Recommendation]:
     """Pre-approved changes that restore a campaign's version: budget, status, bids,
-    keywords and ad copy.
+    ad groups' status, keywords and ad copy.
 
-    The version is a simple-history record of the campaign; the ad groups' bids, the
-    keywords and the ads' assets are those in effect at that moment
-    (campaigns.versions). Nothing changes if the campaign already matches the version.
+    The version is a simple-history record of the campaign; the ad groups, keywords
+    and the ads' assets are those in effect at that moment (campaigns.versions). A
+    version from before the launch reached the platform is refused. Nothing changes
+    if the campaign already matches the version.
     """
     authorize(actor, "campaigns.rollback_recommendation", campaign)
     version = campaign.history.filter(history_id=history_id).first()
@@ -201,9 +202,9 @@ def campaign_rollback_to_version(
 
 def structure_restores(then: CampaignVersion, now: CampaignVersion) -> list[dict]:
     """The ad-group status, keyword and ad-copy changes that take the campaign from `now`
-    back to `then`,
-    as Recommendation fields (plus "what": the change in words). Removals go first: a
-    keyword added since is taken away before the version's own ones return."""
+    back to `then`, as Recommendation fields (plus "what": the change in words).
+    Removals go first: a keyword added since is taken away before the version's own
+    ones return."""
     groups = {**then.ad_groups, **now.ad_groups}
     out = []
     for key in sorted(now.keywords.keys() - then.keywords.keys(), key=str):
