@@ -24,6 +24,7 @@ class ChangeKind:
     after: str | None = None  # … and after
     locks_campaign: bool = False  # one writer at a time per campaign
     inverse: str = ""  # the kind that undoes it
+    structure: bool = False  # keywords, ad copy or an ad group's status (executors.structure)
 
     @property
     def is_amount(self) -> bool:
@@ -74,9 +75,78 @@ KINDS: dict[str, ChangeKind] = {
         "suppressed",
         inverse=K.AUDIENCE_ACTIVATE,
     ),
+    # Structure and copy: the platform either shows the keyword (or the ad with exactly
+    # the copy of rec.structure) or not; `before`/`after` are those two words.
+    K.KEYWORD_ADD: ChangeKind(
+        K.KEYWORD_ADD,
+        "campaign",
+        "keywords",
+        "status",
+        "absent",
+        "present",
+        inverse=K.KEYWORD_REMOVE,
+        structure=True,
+    ),
+    K.KEYWORD_REMOVE: ChangeKind(
+        K.KEYWORD_REMOVE,
+        "campaign",
+        "keywords",
+        "status",
+        "present",
+        "absent",
+        inverse=K.KEYWORD_ADD,
+        structure=True,
+    ),
+    K.AD_REPLACE: ChangeKind(
+        K.AD_REPLACE,
+        "ad_group",
+        "ads",
+        "status",
+        "absent",
+        "present",
+        inverse=K.AD_REPLACE,
+        structure=True,
+    ),
+    # An ad group paused or enabled again (a version's ad groups have their status).
+    K.AD_GROUP_PAUSE: ChangeKind(
+        K.AD_GROUP_PAUSE,
+        "ad_group",
+        "status",
+        "status",
+        "active",
+        "paused",
+        inverse=K.AD_GROUP_RESUME,
+        structure=True,
+    ),
+    K.AD_GROUP_RESUME: ChangeKind(
+        K.AD_GROUP_RESUME,
+        "ad_group",
+        "status",
+        "status",
+        "paused",
+        "active",
+        inverse=K.AD_GROUP_PAUSE,
+        structure=True,
+    ),
 }
 assert set(KINDS) == set(K.values), "every kind of recommendation is declared here"
 
 
 def kind_of(rec: Recommendation) -> ChangeKind:
     return KINDS[rec.kind]
+
+
+def inverse_structure(rec: Recommendation) -> dict | None:
+    """What the change that undoes `rec` writes: the same keyword, or the ad's copy before."""
+    s = rec.structure
+    if s is None or rec.kind != K.AD_REPLACE:
+        return s
+    url, headlines, descriptions = s["was_copy"]
+    return s | {
+        "assets": s["was"],
+        "was": s["assets"],
+        "final_url": url,
+        "headlines": headlines,
+        "descriptions": descriptions,
+        "was_copy": [s["final_url"], s["headlines"], s["descriptions"]],
+    }

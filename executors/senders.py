@@ -266,7 +266,7 @@ class GoogleSender:
                 return outcomes  # a resend that found none ends with its last error
             started = time.monotonic()
             try:
-                results = getattr(self.writer.client, call)(changes, partial_failure=True)
+                results = self.writer.mutate_call(call)(changes, partial_failure=True)
             except OutcomeUnknown as exc:
                 latency = int((time.monotonic() - started) * 1000)
                 for result in exc.completed:

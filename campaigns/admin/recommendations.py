@@ -61,6 +61,7 @@ from campaigns.admin.reallocation_rows import SetSummary, leg_list, legs_of_sets
 from campaigns.admin.rollback import RecommendationRollbackMixin
 from campaigns.admin.saved_filters import SavedFiltersMixin
 from campaigns.admin.transitions import TransitionButtonsMixin
+from campaigns.change_kinds import KINDS
 from campaigns.execution_rules import execution_refusals
 from campaigns.guardrails import limits_of
 from campaigns.models import (
@@ -80,6 +81,7 @@ from campaigns.services.recommendations import (
     recommendation_requeue,
     recommendations_decide_bulk,
 )
+from campaigns.versions import structure_in_words
 
 K = RecommendationKind
 # The kind in a word, for the queue's narrow column (the full label is its tooltip).
@@ -90,6 +92,11 @@ KIND_SHORT = {
     K.AUDIENCE_SUPPRESS: "suppress",
     K.PAUSE: "pause",
     K.RESUME: "resume",
+    K.KEYWORD_ADD: "+keyword",
+    K.KEYWORD_REMOVE: "-keyword",
+    K.AD_REPLACE: "ad copy",
+    K.AD_GROUP_PAUSE: "pause group",
+    K.AD_GROUP_RESUME: "resume group",
 }
 
 # Which permission each person-facing transition needs; the services check the same.
@@ -289,6 +296,8 @@ def describe_change(rec: Recommendation) -> str:
     if rec.kind in (K.AUDIENCE_ACTIVATE, K.AUDIENCE_SUPPRESS):
         verb = "Activate" if rec.kind == K.AUDIENCE_ACTIVATE else "Suppress"
         return f"{verb} {rec.audience}"
+    if KINDS[rec.kind].structure:
+        return structure_in_words(rec)
     return rec.get_kind_display()
 
 

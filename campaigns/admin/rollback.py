@@ -19,6 +19,12 @@ from campaigns.models import RecommendationStatus
 from campaigns.money import money
 from campaigns.services.errors import ServiceError
 from campaigns.services.rollback import campaign_rollback_to_version, recommendation_rollback
+from campaigns.versions import (
+    BEFORE_LAUNCH,
+    campaign_now,
+    campaign_versions,
+    version_changes,
+)
 
 PERMISSION = "campaigns.rollback_recommendation"
 
@@ -96,7 +102,14 @@ class CampaignVersionsMixin:
         versions, toggle = without_system_changes(request, campaign.history.all())
         versions = list(versions.select_related("history_user").order_by("-history_date")[:100])
         currency = campaign.account.currency
+        now = campaign_now(campaign)
+        states = campaign_versions(campaign, versions)
         for version in versions:
+            # What restoring it would change, against the campaign as it is now.
+            version.before_launch = version.status in BEFORE_LAUNCH
+            version.changes = (
+                [] if version.before_launch else version_changes(now, states[version.history_id])
+            )
             version.is_system_change = version.history_id in toggle["noise"]
             version.daily_budget_text = money(version.daily_budget, currency)
             version.max_daily_spend_text = money(version.max_daily_spend, currency)

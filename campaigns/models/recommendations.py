@@ -19,6 +19,12 @@ class RecommendationKind(models.TextChoices):
     AUDIENCE_SUPPRESS = "audience_suppress", "Suppress audience"
     PAUSE = "pause", "Pause campaign"
     RESUME = "resume", "Resume campaign"
+    # Structure and copy (a version's rollback restores them; campaigns.versions).
+    KEYWORD_ADD = "keyword_add", "Add keyword"
+    KEYWORD_REMOVE = "keyword_remove", "Remove keyword"
+    AD_REPLACE = "ad_replace", "Replace ad copy"
+    AD_GROUP_PAUSE = "ad_group_pause", "Pause ad group"
+    AD_GROUP_RESUME = "ad_group_resume", "Resume ad group"
 
 
 class RecommendationStatus(models.TextChoices):
@@ -72,6 +78,9 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
     proposed_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     reason = models.TextField(help_text="Why, in words a reviewer can check.")
     evidence = models.JSONField(default=dict, blank=True)
+    # What a keyword or ad change writes (the keyword, or the ad's assets), in
+    # Spectra's terms; budget, bid, status and audience changes have none.
+    structure = models.JSONField(null=True, blank=True)
     confidence = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     expected_impact = models.DecimalField(
         max_digits=14,
@@ -151,6 +160,16 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
                 condition=~models.Q(kind__in=[K.BUDGET, K.BID])
                 | models.Q(proposed_value__isnull=False, proposed_value__gte=0),
                 name="recommendation_value_present_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=[K.KEYWORD_ADD, K.KEYWORD_REMOVE, K.AD_REPLACE])
+                | models.Q(structure__isnull=False, campaign__isnull=False),
+                name="recommendation_structure_present",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=[K.AD_REPLACE, K.AD_GROUP_PAUSE, K.AD_GROUP_RESUME])
+                | models.Q(ad_group__isnull=False),
+                name="recommendation_ad_group_change_has_ad_group",
             ),
             models.CheckConstraint(
                 condition=models.Q(confidence__isnull=True)

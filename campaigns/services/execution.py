@@ -35,6 +35,12 @@ from campaigns.services.recommendations import (
     recommendations_move_bulk,
     rolled_back_by,
 )
+from campaigns.services.structure import (
+    apply_ad_group_status,
+    apply_ad_replace,
+    apply_keyword_add,
+    apply_keyword_remove,
+)
 
 K = RecommendationKind
 R = RecommendationStatus
@@ -288,4 +294,9 @@ APPLY = {
     K.AUDIENCE_SUPPRESS: _apply_audience,
     K.PAUSE: _apply_status,
     K.RESUME: _apply_status,
+    K.KEYWORD_ADD: apply_keyword_add,
+    K.KEYWORD_REMOVE: apply_keyword_remove,
+    K.AD_REPLACE: apply_ad_replace,
+    K.AD_GROUP_PAUSE: apply_ad_group_status,
+    K.AD_GROUP_RESUME: apply_ad_group_status,
 }

@@ -143,6 +143,7 @@ class SandboxApp:
             (r"/campaign/(?P<campaign_id>[^/]+)", {"PATCH": self._write}),
             (r"/adGroups", {"GET": self._list_ad_groups, "POST": self._write}),
             (r"/creatives", {"GET": self._list_creatives, "POST": self._write}),
+            (r"/creatives/(?P<creative_id>[^/]+)", {"PATCH": self._write}),
             (r"/adGroups/(?P<ad_group_id>[^/]+)", {"GET": self._get_ad_group}),
             (r"/adGroups/(?P<ad_group_id>[^/]+)/bidding", {"PATCH": self._write}),
             (r"/data/core/ups/segment/definitions", {"GET": self._list_segments}),

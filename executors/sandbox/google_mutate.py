@@ -289,12 +289,15 @@ def _plan_launch(
         return None
     update = op.get("update")
     is_update = isinstance(update, dict) and launched.is_launched(world, update.get("resourceName"))
-    if "create" not in op and not is_update:
+    is_remove = "remove" in op and launched.is_launched(world, op["remove"])
+    if "create" not in op and not is_update and not is_remove:
         return None
-    path = (
-        f"/googleads/customers/{customer_id}/{collection}:{'create' if not is_update else 'update'}"
-    )
+    verb = "update" if is_update else "remove" if is_remove else "create"
+    path = f"/googleads/customers/{customer_id}/{collection}:{verb}"
     try:
+        if is_remove:
+            body = launched.plan_google_remove(world, customer_id, collection, op["remove"])
+            return Planned(index, body["resourceName"], "POST", path, body)
         if is_update:
             body = launched.plan_google_update(
                 world, customer_id, collection, update, op.get("updateMask")
@@ -302,7 +305,7 @@ def _plan_launch(
             return Planned(index, body["resourceName"], "POST", path, body)
         record = launched.plan_google_create(world, customer_id, collection, op["create"], pending)
     except launched.CreateError as exc:
-        kind = "update" if is_update else "create"
+        kind = verb
         raise _error(
             exc.family, exc.code, exc.message, operation_location(index, kind, *exc.fields)
         ) from None

@@ -144,6 +144,7 @@ FIELDS: dict[str, Field] = {
     "campaign_criterion.campaign": Field("resource", lambda s, r: None),
     "campaign_criterion.type": Field("enum", lambda s, r: None),
     "campaign_criterion.negative": Field("bool", lambda s, r: None),
+    "campaign_criterion.status": Field("enum", lambda s, r: None),
     "campaign_criterion.keyword.text": Field("string", lambda s, r: None),
     "campaign_criterion.keyword.match_type": Field("enum", lambda s, r: None),
     "ad_group_ad.resource_name": Field("resource", lambda s, r: None),
@@ -503,6 +504,7 @@ def launched_rows(world: World, customer_id: str, resource: str) -> Iterator[dic
                 "campaign_criterion.campaign": k["campaign"],
                 "campaign_criterion.type": k["type"],
                 "campaign_criterion.negative": k["negative"],
+                "campaign_criterion.status": k.get("status", "ENABLED"),
                 "campaign_criterion.keyword.text": k.get("text"),
                 "campaign_criterion.keyword.match_type": k.get("match_type"),
             }

@@ -50,7 +50,7 @@ BIDDING = (
 ADOBE_PATHS = {"/campaigns": "campaigns", "/adGroups": "adGroups", "/creatives": "creatives"}
 ADOBE_PREFIX = {"campaigns": "LCMP", "adGroups": "LAG", "creatives": "CRV"}
 GOOGLE_WRITE = re.compile(
-    r"^/googleads/customers/(?P<customer>\d+)/(?P<collection>\w+):(?P<verb>create|update)$"
+    r"^/googleads/customers/(?P<customer>\d+)/(?P<collection>\w+):(?P<verb>create|update|remove)$"
 )
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that say nothing about an offer; left out of the fit.
@@ -384,11 +384,33 @@ def plan_google_update(world, customer: str, collection: str, body: dict, mask: 
     return {"resourceName": record["resource_name"], "status": _status(body)}
 
 
+# What a remove operation may remove: Google keeps a removed criterion or ad, with the
+# status REMOVED (reports still show it), and never brings it back.
+REMOVABLE = ("adGroupCriteria", "campaignCriteria", "adGroupAds")
+
+
+def plan_google_remove(world, customer: str, collection: str, name: object) -> dict:
+    """A remove of a created keyword criterion or ad (`{"remove": resourceName}`)."""
+    record = world.launched.google.get(collection, {}).get(name)
+    if record is None or record["customer"] != customer:
+        raise CreateError("mutateError", "RESOURCE_NOT_FOUND", f"{name!r}.")
+    if collection not in REMOVABLE:
+        raise CreateError(
+            "mutateError",
+            "MUTATE_NOT_ALLOWED",
+            f"The sandbox removes criteria and ads only, not {collection}.",
+        )
+    if record.get("status") == "REMOVED":
+        raise CreateError("mutateError", "RESOURCE_ALREADY_REMOVED", f"{name} is removed already.")
+    return {"resourceName": record["resource_name"], "status": "REMOVED"}
+
+
 def apply_google(world, path: str, body: dict) -> dict:
-    """Store a planned create (body: {"id", "record"}) or apply an update; replayable."""
+    """Store a planned create (body: {"id", "record"}) or apply an update or remove
+    (body: the new status); replayable."""
     match = GOOGLE_WRITE.match(path)
     store = world.launched.google[match["collection"]]
-    if match["verb"] == "update":
+    if match["verb"] in ("update", "remove"):
         store[body["resourceName"]]["status"] = body["status"]
         return {"resourceName": body["resourceName"]}
     record = dict(body["record"])
@@ -456,31 +478,55 @@ def apply_adobe(world, path: str, body: dict) -> dict:
             "negativeKeywords": list(body.get("negativeKeywords", [])),
         }
     else:
-        _reject(body, {"adGroupId", "headlines", "descriptions", "finalUrl", "imageUrl"}, "ad")
+        _reject(body, {"adGroupId", *CREATIVE_COPY}, "ad")
         group = store["adGroups"].get(body.get("adGroupId"))
         if group is None:
             raise not_found(f"Ad group {body.get('adGroupId')!r} was not created here.")
-        for key, (least, most, chars) in (("headlines", HEADLINES), ("descriptions", DESCRIPTIONS)):
-            texts = body.get(key)
-            if not isinstance(texts, list) or not least <= len(texts) <= most:
-                raise bad_request(f"{key} must hold {least} to {most} texts.")
-            for text in texts:
-                if not isinstance(text, str) or not 0 < len(text) <= chars:
-                    raise bad_request(f"{key}: {text!r} must be 1 to {chars} characters.")
-        if not _url(body.get("finalUrl")):
-            raise bad_request("finalUrl must be an http(s) URL.")
         obj = {
             "adGroupId": group["id"],
             "campaignId": group["campaignId"],
-            "headlines": list(body["headlines"]),
-            "descriptions": list(body["descriptions"]),
-            "finalUrl": body["finalUrl"],
-            "imageUrl": body.get("imageUrl", ""),
+            **_creative_copy(body),
             "status": "active",
         }
     obj["id"] = f"{ADOBE_PREFIX[kind]}-{world.launched.take_id()}"
     store[kind][obj["id"]] = obj
     return dict(obj)
+
+
+CREATIVE_COPY = ("headlines", "descriptions", "finalUrl", "imageUrl")
+
+
+def _creative_copy(body: dict) -> dict:
+    """A creative's copy, validated (the same rules for a create and an update)."""
+    for key, (least, most, chars) in (("headlines", HEADLINES), ("descriptions", DESCRIPTIONS)):
+        texts = body.get(key)
+        if not isinstance(texts, list) or not least <= len(texts) <= most:
+            raise bad_request(f"{key} must hold {least} to {most} texts.")
+        for text in texts:
+            if not isinstance(text, str) or not 0 < len(text) <= chars:
+                raise bad_request(f"{key}: {text!r} must be 1 to {chars} characters.")
+    if not _url(body.get("finalUrl")):
+        raise bad_request("finalUrl must be an http(s) URL.")
+    return {
+        "headlines": list(body["headlines"]),
+        "descriptions": list(body["descriptions"]),
+        "finalUrl": body["finalUrl"],
+        "imageUrl": body.get("imageUrl", ""),
+    }
+
+
+def update_adobe_creative(world, creative_id: str, body: dict) -> dict:
+    """PATCH /creatives/{id}: a created creative's whole copy replaced (Adobe creatives,
+    unlike Google's responsive search ads, take their text edited in place)."""
+    creative = world.launched.adobe["creatives"].get(creative_id)
+    if creative is None:
+        raise not_found(f"Creative {creative_id!r} was not created here.")
+    _reject(body, set(CREATIVE_COPY), "the creative")
+    copy = _creative_copy(body)
+    if "imageUrl" not in body:
+        del copy["imageUrl"]  # not part of this update: the image stays
+    creative.update(copy)
+    return dict(creative)
 
 
 def _adobe_status(body: dict) -> str:
@@ -559,9 +605,13 @@ def google_curves(world) -> list[dict]:
         keywords = [
             k["text"]
             for k in store["adGroupCriteria"].values()
-            if k["campaign"] == rn and not k["negative"]
+            if k["campaign"] == rn and not k["negative"] and k["status"] != "REMOVED"
         ]
-        ads = [a for a in store["adGroupAds"].values() if a["campaign"] == rn]
+        ads = [
+            a
+            for a in store["adGroupAds"].values()
+            if a["campaign"] == rn and a["status"] != "REMOVED"
+        ]
         headlines = [h for a in ads for h in a["headlines"]]
         offer = " ".join(u for a in ads for u in a["final_urls"])
         budget = store["campaignBudgets"].get(campaign["budget"], {}).get("amount_micros", 0)

@@ -17,6 +17,7 @@ from executors.sandbox.errors import bad_request, not_found
 from executors.sandbox.world import World
 
 CAMPAIGN_PATH = re.compile(r"^/campaign/(?P<id>[^/]+)$")
+CREATIVE_PATH = re.compile(r"^/creatives/(?P<id>[^/]+)$")
 BIDDING_PATH = re.compile(r"^/adGroups/(?P<id>[^/]+)/bidding$")
 SEGMENT_JOBS_PATH = "/data/core/ups/segment/jobs"
 SEGMENT_ACTIONS = {"activate": True, "deactivate": False}
@@ -28,7 +29,12 @@ MAX_BID = 1e6
 def is_write(method: str, path: str) -> bool:
     """Whether (method, path) is one of the platform's write endpoints."""
     return (
-        (method == "PATCH" and bool(CAMPAIGN_PATH.match(path) or BIDDING_PATH.match(path)))
+        (
+            method == "PATCH"
+            and bool(
+                CAMPAIGN_PATH.match(path) or BIDDING_PATH.match(path) or CREATIVE_PATH.match(path)
+            )
+        )
         or (method == "POST" and path == SEGMENT_JOBS_PATH)
         or launched.is_adobe_create(method, path)
     )
@@ -48,6 +54,8 @@ def apply_write(
         return launched.apply_google(world, path, body)  # validated when planned
     if launched.is_adobe_create(method, path):
         return launched.apply_adobe(world, path, body)
+    if method == "PATCH" and (match := CREATIVE_PATH.match(path)):
+        return launched.update_adobe_creative(world, match["id"], body)
     if method == "PATCH" and (match := CAMPAIGN_PATH.match(path)):
         done = launched.adobe_campaign_status(world, match["id"], body.get("status"))
         if done is not None:
