@@ -82,3 +82,30 @@ def make_recommendation(campaign: Campaign, **kw) -> Recommendation:
         reason="ROAS up 40 % week over week with 95 % confidence.",
     )
     return Recommendation.objects.create(campaign=campaign, **(defaults | kw))
+
+
+def brief_fields(account: AdAccount, **changes) -> dict:
+    """A good brief for `account` as a person types it (the form and the API take it):
+    starting in a week, on the account's own calendar; lists as text."""
+    from datetime import timedelta
+
+    from campaigns.account_time import account_today
+
+    start = account_today(account) + timedelta(days=7)
+    return {
+        "name": "Winter socks launch",
+        "objective": "conversions",
+        "target_cpa": "450",
+        "daily_budget": "5000",
+        "total_budget": "150000",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=30)).isoformat(),
+        "locations": "IN, Mumbai",
+        "languages": "en",
+        "product": "Merino wool socks",
+        "landing_url": "https://example.com/socks",
+        "selling_points": "Warm in the cold\nFree returns",
+        "prices": "₹799 a pair",
+        "audience_notes": "Commuters and hikers",
+        "brand_notes": "",
+    } | changes
