@@ -55,6 +55,7 @@ class ErrorSerializer(serializers.Serializer):
     rule = serializers.CharField(required=False)
     quota = serializers.CharField(required=False)
     retry_after = serializers.IntegerField(required=False)
+    problems = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):

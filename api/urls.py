@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import launches, views
 
 router = DefaultRouter()
 router.register("organizations", views.OrganizationViewSet, basename="organization")
@@ -16,6 +16,8 @@ router.register("change-sets", views.ChangeSetViewSet, basename="changeset")
 router.register("executions", views.ExecutionViewSet, basename="execution")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("policies", views.PolicyViewSet, basename="policy")
+router.register("briefs", launches.BriefViewSet, basename="brief")
+router.register("assets", launches.AssetViewSet, basename="asset")
 
 app_name = "api"
 urlpatterns = [

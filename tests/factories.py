@@ -109,3 +109,21 @@ def brief_fields(account: AdAccount, **changes) -> dict:
         "audience_notes": "Commuters and hikers",
         "brand_notes": "",
     } | changes
+
+
+def make_launched_campaign(account: AdAccount, status: str = CampaignStatus.DRAFT, **kw):
+    """A campaign launched from a brief, in `status`, not on the platform yet."""
+    from campaigns.models import Brief
+
+    campaign = make_campaign(account, status=status, external_id="", **kw)
+    Brief.objects.create(
+        campaign=campaign,
+        objective="conversions",
+        start_date="2027-01-01",
+        locations=["IN"],
+        languages=["en"],
+        product="Merino wool socks",
+        landing_url="https://example.com/socks",
+        selling_points=["Warm"],
+    )
+    return campaign
