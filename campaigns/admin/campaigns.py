@@ -176,7 +176,7 @@ class CampaignAdmin(
         # The brief rides along for the launch panel; the account too, as Django applies
         # list_select_related only to a queryset that selects nothing yet.
         return with_pending_status_change(super().get_queryset(request)).select_related(
-            "account", "brief"
+            "account", "brief__approved_by"
         )
 
     def kpi_currency(self, obj) -> str:

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 
+from campaigns.account_time import account_time
 from campaigns.admin.base import REFUSALS, org_ids_allowing, refusal_message, restrict_choices
 from campaigns.admin.transitions import TransitionTaken
 from campaigns.models import AdAccount, Brief, CampaignStatus, Objective
@@ -75,12 +76,14 @@ class BriefForm(forms.Form):
         required=False, help_text="Optional: the most the campaign may spend in all."
     )
     start_date = forms.CharField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="YYYY-MM-DD"
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="On the account's calendar.",
     )
     end_date = forms.CharField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional. YYYY-MM-DD",
+        help_text="Optional: the campaign runs until it is paused.",
     )
     locations = forms.CharField(
         required=False, help_text="Countries or regions, separated by commas: GB, Manchester."
@@ -165,6 +168,9 @@ def launch_panel(request, campaign) -> dict | None:
     may_change = request.user.has_perm(CHANGE_BRIEF, campaign)
     return {
         "brief": brief,
+        "approved_at": account_time(campaign.account, brief.approved_at)
+        if brief.approved_at
+        else None,
         "state": state,
         "generating": state == S.GENERATING_ASSETS,
         "in_review": state == S.PENDING_DEPLOYMENT,
