@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from api import launch_serializers as ls
 from api.errors import LaunchRefused
 from api.filters import IdFilter, filterset
-from api.serializers import ErrorSerializer
+from api.serializers import ErrorSerializer, validated_input
 from api.viewsets import TenantScopedViewSet
 from campaigns.models import Ad, Asset, Brief, CampaignStatus, Keyword
 from campaigns.services.errors import ServiceError
@@ -49,12 +49,6 @@ BriefFilter = filterset(
     },
 )
 AssetFilter = filterset(Asset, ids=["campaign", "ad"], fields=["kind", "verdict", "review"])
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _review(brief: Brief) -> dict:
@@ -127,7 +121,7 @@ class BriefViewSet(
         return Response(ls.BriefSerializer(self.get_queryset().get(pk=brief.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        data = dict(_valid(ls.BriefCreateSerializer, request))
+        data = dict(validated_input(ls.BriefCreateSerializer, request))
         account = data.pop("account")
         campaign = brief_create(account=account, data=data, actor=request.user)
         return self._answer(campaign.brief, status.HTTP_201_CREATED)
@@ -158,7 +152,7 @@ class BriefViewSet(
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         brief = self.get_object()
-        note = _valid(ls.AssetNoteSerializer, request)["note"]
+        note = validated_input(ls.AssetNoteSerializer, request)["note"]
         try:
             launch_approve(campaign=brief.campaign, actor=request.user, note=note)
         except ServiceError as exc:
@@ -172,7 +166,7 @@ class BriefViewSet(
     def reset(self, request, pk=None):
         """Send a failed launch back to draft, saying why; its brief can then change."""
         brief = self.get_object()
-        reason = _valid(ls.ResetSerializer, request)["reason"]
+        reason = validated_input(ls.ResetSerializer, request)["reason"]
         launch_reset(campaign=brief.campaign, actor=request.user, reason=reason)
         return self._answer(brief)
 
@@ -206,27 +200,27 @@ class AssetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScope
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         """Replace the asset's text; it is checked for brand safety at once."""
-        text = _valid(ls.AssetTextSerializer, request)["text"]
+        text = validated_input(ls.AssetTextSerializer, request)["text"]
         return self._answer(asset_edit(asset=self.get_object(), text=text, actor=request.user))
 
     @extend_schema(request=ls.AssetNoteSerializer, responses=ASSET_ANSWER)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Keep the asset out of the launch; `note` (why) is required."""
-        note = _valid(ls.AssetNoteSerializer, request)["note"]
+        note = validated_input(ls.AssetNoteSerializer, request)["note"]
         return self._answer(asset_reject(asset=self.get_object(), note=note, actor=request.user))
 
     @extend_schema(request=ls.AssetNoteSerializer, responses=ASSET_ANSWER)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Pass an asset (an uncertain one needs a person); never an unsafe one."""
-        note = _valid(ls.AssetNoteSerializer, request)["note"]
+        note = validated_input(ls.AssetNoteSerializer, request)["note"]
         return self._answer(asset_approve(asset=self.get_object(), note=note, actor=request.user))
 
     @extend_schema(request=ls.AssetNoteSerializer, responses=ASSET_ANSWER)
     @action(detail=True, methods=["post"])
     def regenerate(self, request, pk=None):
         """A new generation for this asset, told the note (503 when the AI cannot answer)."""
-        note = _valid(ls.AssetNoteSerializer, request)["note"]
+        note = validated_input(ls.AssetNoteSerializer, request)["note"]
         asset = asset_regenerate(asset=self.get_object(), note=note, actor=request.user)
         return self._answer(asset)

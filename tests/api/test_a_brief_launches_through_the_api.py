@@ -114,6 +114,15 @@ def test_a_failed_launch_goes_back_to_draft_with_a_reason(alice):
     reset = analyst.post(f"{BRIEFS}{brief['id']}/reset/", {"reason": "New landing page"})
 
     assert reset.status_code == 200 and reset.json()["status"] == "draft"
+    # The campaign's own transition takes the same way back, through the launch's service.
+    Campaign.objects.filter(pk=brief["campaign"]).update(status=CampaignStatus.FAILED)
+    moved = analyst.post(
+        f"/api/v1/campaigns/{brief['campaign']}/transition/",
+        {"transition": "reset_to_draft", "reason": "Copy fixed"},
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == "draft"
+    latest = Campaign.objects.get(pk=brief["campaign"]).history.first()
+    assert latest.history_change_reason == "Back to draft: Copy fixed"
 
 
 def test_a_viewer_cannot_write_a_brief_nor_start_one(alice):
