@@ -8,6 +8,8 @@ The state buttons go through the campaign admin's transition view, which hands
 "Generate assets" and "Back to draft" to the launch services here.
 """
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms, http
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -44,6 +46,19 @@ class AccountChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, account):
         # The platform comes from the account: say which it is where the account is chosen.
         return f"{account.name} · {account.get_platform_display()} · {account.currency}"
+
+
+AMOUNTS = ("daily_budget", "total_budget", "target_cpa", "target_roas")
+
+
+def _too_large(value: str) -> bool:
+    """An amount of a trillion or more ("1e999999999" included): the launch service's
+    arithmetic on such a number raises instead of answering, so it never gets one."""
+    try:
+        amount = Decimal((value or "").strip())
+    except InvalidOperation:
+        return False  # not a number: the service says so in its words
+    return amount.is_finite() and amount.adjusted() >= 12
 
 
 def _words(value) -> str:
@@ -141,6 +156,13 @@ class BriefForm(forms.Form):
             "audience_notes": brief.audience_notes,
             "brand_notes": brief.brand_notes,
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in AMOUNTS:
+            if name in cleaned and _too_large(cleaned[name]):
+                self.add_error(name, "Too large.")
+        return cleaned
 
     def brief_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "account"}

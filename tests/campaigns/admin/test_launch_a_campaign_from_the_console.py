@@ -63,6 +63,16 @@ def test_field_errors_show_beside_their_fields_and_nothing_is_created(client, al
     assert page.index("steps of 0.01") > page.index("field-daily_budget")
 
 
+def test_an_absurd_amount_is_a_field_error_not_a_server_error(client, alice):
+    before = _counts()
+    data = {"account": alice.account.pk, **brief_fields(alice.account, daily_budget="1e999999999")}
+
+    response = _post(client, alice.analyst, data)
+
+    assert response.status_code == 200 and _counts() == before
+    assert response.context["form"].errors["daily_budget"] == ["Too large."]
+
+
 def test_another_organizations_account_is_refused(client, alice, bob):
     before = _counts()
     response = _post(
