@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, path, reverse
 from campaigns.account_time import account_time
 from campaigns.admin.base import REFUSALS, org_ids_allowing, refusal_message, restrict_choices
 from campaigns.admin.transitions import TransitionTaken
-from campaigns.models import AdAccount, Brief, CampaignStatus, Objective
+from campaigns.models import AdAccount, Brief, Campaign, CampaignStatus, Objective
 from campaigns.services.launches import brief_create, brief_update, launch_generate, launch_reset
 
 S = CampaignStatus
@@ -48,17 +48,25 @@ class AccountChoiceField(forms.ModelChoiceField):
         return f"{account.name} · {account.get_platform_display()} · {account.currency}"
 
 
-AMOUNTS = ("daily_budget", "total_budget", "target_cpa", "target_roas")
+# The brief's amounts and the campaign columns that hold them.
+AMOUNTS = {
+    "daily_budget": "daily_budget",
+    "total_budget": "total_spend_limit",
+    "target_cpa": "target_cpa",
+    "target_roas": "target_roas",
+}
 
 
-def _too_large(value: str) -> bool:
-    """An amount of a trillion or more ("1e999999999" included): the launch service's
-    arithmetic on such a number raises instead of answering, so it never gets one."""
+def _too_large(value: str, column: str) -> bool:
+    """More whole digits than the campaign's column holds. The launch service checks
+    amounts against a trillion, and its arithmetic on "1e999999999" raises instead of
+    answering; a target CPA of 10^10 would overflow its column on PostgreSQL."""
     try:
         amount = Decimal((value or "").strip())
     except InvalidOperation:
         return False  # not a number: the service says so in its words
-    return amount.is_finite() and amount.adjusted() >= 12
+    field = Campaign._meta.get_field(column)
+    return amount.is_finite() and amount.adjusted() >= field.max_digits - field.decimal_places
 
 
 def _words(value) -> str:
@@ -159,8 +167,8 @@ class BriefForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name in AMOUNTS:
-            if name in cleaned and _too_large(cleaned[name]):
+        for name, column in AMOUNTS.items():
+            if name in cleaned and _too_large(cleaned[name], column):
                 self.add_error(name, "Too large.")
         return cleaned
 

@@ -65,12 +65,13 @@ def test_field_errors_show_beside_their_fields_and_nothing_is_created(client, al
 
 def test_an_absurd_amount_is_a_field_error_not_a_server_error(client, alice):
     before = _counts()
-    data = {"account": alice.account.pk, **brief_fields(alice.account, daily_budget="1e999999999")}
+    fields = brief_fields(alice.account, daily_budget="1e999999999", target_cpa="50000000000")
 
-    response = _post(client, alice.analyst, data)
+    response = _post(client, alice.analyst, {"account": alice.account.pk, **fields})
 
     assert response.status_code == 200 and _counts() == before
-    assert response.context["form"].errors["daily_budget"] == ["Too large."]
+    errors = response.context["form"].errors
+    assert errors["daily_budget"] == errors["target_cpa"] == ["Too large."]
 
 
 def test_another_organizations_account_is_refused(client, alice, bob):
