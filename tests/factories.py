@@ -53,37 +53,6 @@ def make_campaign(account: AdAccount, status: str = CampaignStatus.ACTIVE, **kw)
     return Campaign.objects.create(account=account, status=status, **(defaults | kw))
 
 
-def make_ad_group(campaign: Campaign, **kw) -> AdGroup:
-    n = next(_seq)
-    defaults = dict(
-        external_id=f"AG-{n}", name=f"Ad group {n}", bid=Decimal("15.50"), quality_score=7
-    )
-    return AdGroup.objects.create(campaign=campaign, **(defaults | kw))
-
-
-def make_audience(account: AdAccount, **kw) -> Audience:
-    n = next(_seq)
-    defaults = dict(
-        external_id=f"SEG-{n}",
-        name=f"Segment {n}",
-        intent_score=Decimal("75"),
-        fatigue_score=Decimal("20"),
-        estimated_profiles=125000,
-    )
-    return Audience.objects.create(account=account, **(defaults | kw))
-
-
-def make_recommendation(campaign: Campaign, **kw) -> Recommendation:
-    defaults = dict(
-        account=campaign.account,
-        kind=RecommendationKind.BUDGET,
-        current_value=campaign.daily_budget,
-        proposed_value=campaign.daily_budget * Decimal("1.2"),
-        reason="ROAS up 40 % week over week with 95 % confidence.",
-    )
-    return Recommendation.objects.create(campaign=campaign, **(defaults | kw))
-
-
 def brief_fields(account: AdAccount, **changes) -> dict:
     """A good brief for `account` as a person types it (the form and the API take it):
     starting in a week, on the account's own calendar; lists as text."""
@@ -127,3 +96,34 @@ def make_launched_campaign(account: AdAccount, status: str = CampaignStatus.DRAF
         selling_points=["Warm"],
     )
     return campaign
+
+
+def make_ad_group(campaign: Campaign, **kw) -> AdGroup:
+    n = next(_seq)
+    defaults = dict(
+        external_id=f"AG-{n}", name=f"Ad group {n}", bid=Decimal("15.50"), quality_score=7
+    )
+    return AdGroup.objects.create(campaign=campaign, **(defaults | kw))
+
+
+def make_audience(account: AdAccount, **kw) -> Audience:
+    n = next(_seq)
+    defaults = dict(
+        external_id=f"SEG-{n}",
+        name=f"Segment {n}",
+        intent_score=Decimal("75"),
+        fatigue_score=Decimal("20"),
+        estimated_profiles=125000,
+    )
+    return Audience.objects.create(account=account, **(defaults | kw))
+
+
+def make_recommendation(campaign: Campaign, **kw) -> Recommendation:
+    defaults = dict(
+        account=campaign.account,
+        kind=RecommendationKind.BUDGET,
+        current_value=campaign.daily_budget,
+        proposed_value=campaign.daily_budget * Decimal("1.2"),
+        reason="ROAS up 40 % week over week with 95 % confidence.",
+    )
+    return Recommendation.objects.create(campaign=campaign, **(defaults | kw))
