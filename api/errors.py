@@ -5,8 +5,8 @@
 
 `code` is stable for programs, `message` is for a person and says what to do.
 Extra keys: `fields` (invalid input), `current_state` (409), `rule` (422),
-`retry_after` (429). A 404 says the same whether the row does not exist or
-belongs to another organization.
+`retry_after` (429), `problems` (a launch that cannot be approved yet). A 404 says
+the same whether the row does not exist or belongs to another organization.
 """
 
 import logging
@@ -21,11 +21,20 @@ from rest_framework.views import set_rollback
 
 from campaigns.services.errors import GuardrailRefused, ServiceError, TransitionRefused
 from campaigns.services.quotas import QuotaExceeded
+from creative.llm.errors import AIRefused, AIUnavailable
 
 logger = logging.getLogger(__name__)
 
 NOT_FOUND = "Not found, or not yours to see."
 NOT_ALLOWED = "Your role in this organization does not allow that."
+
+
+class LaunchRefused(ServiceError):
+    """A launch the service would not approve, with each reason on its own."""
+
+    def __init__(self, message: str, *, problems: list[str]):
+        super().__init__(message)
+        self.problems = problems
 
 
 def _body(code: str, message: str, **extra) -> dict:
@@ -48,9 +57,16 @@ def _answer(exc) -> tuple[int, dict, dict]:
         return 422, _body("guardrail_refused", str(exc), rule=exc.rule), {}
     if isinstance(exc, QuotaExceeded):
         return 403, _body("quota_exceeded", str(exc), quota=exc.quota), {}
+    if isinstance(exc, LaunchRefused):
+        return 400, _body("refused", str(exc), problems=exc.problems), {}
+    if isinstance(exc, AIUnavailable | AIRefused):
+        return 503, _body("ai_unavailable", f"The AI could not answer now: {exc}"), {}
     if isinstance(exc, ServiceError):
         return 400, _body("refused", str(exc) or "The change was refused."), {}
     if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):  # a service's message per field (a brief)
+            fields = exc.message_dict
+            return 400, _body("invalid", _flatten(fields), fields=fields), {}
         return 400, _body("invalid", " ".join(exc.messages)), {}
     if isinstance(exc, Http404 | exceptions.NotFound):
         return 404, _body("not_found", NOT_FOUND), {}

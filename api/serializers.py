@@ -55,6 +55,7 @@ class ErrorSerializer(serializers.Serializer):
     rule = serializers.CharField(required=False)
     quota = serializers.CharField(required=False)
     retry_after = serializers.IntegerField(required=False)
+    problems = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 class ModelSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -559,3 +560,10 @@ class ExecutionSwitchSerializer(StrictInputMixin, serializers.ModelSerializer):
 class OrganizationSwitchSerializer(StrictInputMixin, serializers.Serializer):
     enabled = serializers.BooleanField()
     reason = serializers.CharField(max_length=500)
+
+
+def validated_input(serializer_class, request, **context) -> dict:
+    """The request's body checked by `serializer_class` (400 in the error shape if not)."""
+    serializer = serializer_class(data=request.data, context={"request": request, **context})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

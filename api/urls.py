@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import launches, views
 from api.experiments import ExperimentViewSet
 
 router = DefaultRouter()
@@ -18,6 +18,8 @@ router.register("executions", views.ExecutionViewSet, basename="execution")
 router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("experiments", ExperimentViewSet, basename="experiment")
+router.register("briefs", launches.BriefViewSet, basename="brief")
+router.register("assets", launches.AssetViewSet, basename="asset")
 
 app_name = "api"
 urlpatterns = [

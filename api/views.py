@@ -11,6 +11,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from api import filters, serializers
+from api.serializers import validated_input
 from api.viewsets import TenantScopedViewSet
 from campaigns.auth import roles_by_org
 from campaigns.models import (
@@ -53,6 +54,7 @@ from campaigns.services.change_set_decisions import (
     change_set_reject,
 )
 from campaigns.services.errors import ServiceError, TransitionRefused
+from campaigns.services.launches import launch_reset
 from campaigns.services.proposals import recommendation_propose
 from campaigns.services.quotas import account_create_within_quota
 from campaigns.services.recommendations import (
@@ -125,17 +127,11 @@ class OrganizationViewSet(ReadOnlyResource, mixins.UpdateModelMixin):
     def execution(self, request, pk=None):
         """Switch platform writes on or off for this organization (its admins)."""
         organization = self.get_object()
-        data = _valid(serializers.OrganizationSwitchSerializer, request)
+        data = validated_input(serializers.OrganizationSwitchSerializer, request)
         organization = organization_execution_set(
             organization=organization, actor=request.user, **data
         )
         return Response(serializers.OrganizationSerializer(organization).data)
-
-
-def _valid(serializer_class, request, **context) -> dict:
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 @extend_schema_view(
@@ -186,7 +182,7 @@ class AccountViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMod
     def execution_mode(self, request, pk=None):
         """Switch the account between read-only, dry-run and live (admins)."""
         account = self.get_object()
-        data = _valid(serializers.ExecutionModeSerializer, request)
+        data = validated_input(serializers.ExecutionModeSerializer, request)
         account = account_set_execution_mode(account=account, actor=request.user, **data)
         return Response(serializers.AccountSerializer(account).data)
 
@@ -197,7 +193,7 @@ class AccountViewSet(ReadOnlyResource, mixins.CreateModelMixin, mixins.UpdateMod
     def credentials(self, request, pk=None):
         """Store platform credentials, encrypted. They are never shown again, anywhere."""
         account = self.get_object()
-        data = _valid(serializers.CredentialsSerializer, request, account=account)
+        data = validated_input(serializers.CredentialsSerializer, request, account=account)
         account = account_set_credentials(
             account=account, actor=request.user, values=data["values"]
         )
@@ -244,7 +240,7 @@ class CampaignViewSet(ReadOnlyResource, mixins.UpdateModelMixin):
     def transition(self, request, pk=None):
         """Pause, resume, archive, … (409 with the current state if the move is not allowed)."""
         campaign = self.get_object()
-        data = _valid(serializers.CampaignTransitionSerializer, request)
+        data = validated_input(serializers.CampaignTransitionSerializer, request)
         if data["transition"] in PERSON_STATUS_CHANGES:
             # A person's pause/resume reaches the platform through the pipeline; the
             # campaign answers with pending_status_change until the platform confirms.
@@ -253,6 +249,8 @@ class CampaignViewSet(ReadOnlyResource, mixins.UpdateModelMixin):
             )
             campaign = self.get_queryset().get(pk=campaign.pk)
             campaign.status_change_message = status_change_message(change)
+        elif data["transition"] == "reset_to_draft":  # a failed launch: its own service
+            campaign = launch_reset(campaign=campaign, actor=request.user, reason=data["reason"])
         else:
             campaign = campaign_transition(campaign=campaign, actor=request.user, **data)
         return Response(serializers.CampaignSerializer(campaign).data)
@@ -265,7 +263,7 @@ class CampaignViewSet(ReadOnlyResource, mixins.UpdateModelMixin):
     def rollback(self, request, pk=None):
         """Restore an earlier version: pre-approved changes the executor carries out."""
         campaign = self.get_object()
-        data = _valid(serializers.CampaignRollbackSerializer, request)
+        data = validated_input(serializers.CampaignRollbackSerializer, request)
         created = campaign_rollback_to_version(campaign=campaign, actor=request.user, **data)
         return Response(
             serializers.RecommendationSerializer(created, many=True).data,
@@ -335,7 +333,7 @@ class RecommendationViewSet(ReadOnlyResource, mixins.CreateModelMixin):
     }
 
     def create(self, request, *args, **kwargs):
-        data = _valid(serializers.ProposalSerializer, request)
+        data = validated_input(serializers.ProposalSerializer, request)
         created = recommendation_propose(actor=request.user, **data)
         return Response(
             serializers.RecommendationSerializer(created).data, status=status.HTTP_201_CREATED
@@ -343,7 +341,7 @@ class RecommendationViewSet(ReadOnlyResource, mixins.CreateModelMixin):
 
     def _decide(self, request, service):
         recommendation = self.get_object()
-        note = _valid(serializers.DecisionSerializer, request)["note"]
+        note = validated_input(serializers.DecisionSerializer, request)["note"]
         return Response(
             serializers.RecommendationSerializer(
                 service(recommendation=recommendation, actor=request.user, note=note)
@@ -376,7 +374,7 @@ class RecommendationViewSet(ReadOnlyResource, mixins.CreateModelMixin):
     def rollback(self, request, pk=None):
         """Undo an executed change: a new, pre-approved change the executor carries out."""
         recommendation = self.get_object()
-        note = _valid(serializers.DecisionSerializer, request)["note"]
+        note = validated_input(serializers.DecisionSerializer, request)["note"]
         if recommendation.status != RecommendationStatus.EXECUTED:
             # The service refuses too; the API says so as a state conflict, with the state.
             raise TransitionRefused(
@@ -425,7 +423,7 @@ class ChangeSetViewSet(ReadOnlyResource):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve every leg of the reallocation together."""
-        note = _valid(serializers.DecisionSerializer, request)["note"]
+        note = validated_input(serializers.DecisionSerializer, request)["note"]
         return self._answer(
             change_set_approve(change_set=self.get_object(), actor=request.user, note=note)
         )
@@ -434,7 +432,7 @@ class ChangeSetViewSet(ReadOnlyResource):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject the reallocation as a whole; `note` (why) is required."""
-        note = _valid(serializers.DecisionSerializer, request)["note"]
+        note = validated_input(serializers.DecisionSerializer, request)["note"]
         return self._answer(
             change_set_reject(change_set=self.get_object(), actor=request.user, note=note)
         )
@@ -444,7 +442,7 @@ class ChangeSetViewSet(ReadOnlyResource):
     def edit_leg(self, request, pk=None):
         """Set one leg's budget; the other legs are re-balanced so the total stays exact."""
         change_set = self.get_object()
-        data = _valid(serializers.LegEditSerializer, request)
+        data = validated_input(serializers.LegEditSerializer, request)
         leg = change_set.legs.filter(pk=data["leg"]).first()
         if leg is None:
             raise ServiceError(f"Change set #{change_set.pk} has no leg #{data['leg']}.")
@@ -549,6 +547,6 @@ class ExecutionSwitchView(GenericAPIView):
     def put(self, request):
         if not request.user.is_superuser:
             raise PermissionDenied("Only Spectra's operators may flip the global execution switch.")
-        data = _valid(serializers.ExecutionSwitchSerializer, request)
+        data = validated_input(serializers.ExecutionSwitchSerializer, request)
         switch = execution_switch_set(actor=request.user, **data)
         return Response(self.get_serializer(switch).data)

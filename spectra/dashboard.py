@@ -26,6 +26,7 @@ from django_q.models import Failure, Schedule
 from campaigns.models import (
     AdAccount,
     Alert,
+    Campaign,
     CampaignStatus,
     ExecutionMode,
     Organization,
@@ -212,6 +213,29 @@ class Switches:
         return "off" if len(self.organizations_off) >= self.organizations else "partly"
 
 
+# A launch's way from brief to platform, in order; FAILED waits for a person.
+LAUNCH_STATES = (
+    CampaignStatus.DRAFT,
+    CampaignStatus.GENERATING_ASSETS,
+    CampaignStatus.PENDING_DEPLOYMENT,
+    CampaignStatus.DEPLOYING,
+    CampaignStatus.FAILED,
+)
+AWAITING_REVIEW_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class Launches:
+    """Campaigns launched from a brief that are not on the platform yet, by state."""
+
+    by_state: dict[str, int]  # every one of LAUNCH_STATES, in order
+    awaiting_review: list[Campaign]  # the oldest waiting first, at most AWAITING_REVIEW_SHOWN
+
+    @property
+    def in_progress(self) -> int:
+        return sum(self.by_state.values())
+
+
 @dataclass(frozen=True)
 class TaskQueue:
     waiting: int
@@ -233,6 +257,9 @@ class Dashboard:
     ai_spent: Decimal = Decimal(0)  # USD this month (creative.metering)
     ai_budget: Decimal | None = None  # the organizations' monthly AI budgets; None: operators
     earned: list = field(default_factory=list)  # spectra.earnings: what holdouts measured
+    launches: Launches = field(
+        default_factory=lambda: Launches(dict.fromkeys(LAUNCH_STATES, 0), [])
+    )
 
 
 def _accounts(user, now: datetime, switches: dict[int, SwitchState]) -> list[AccountHealth]:
@@ -417,6 +444,21 @@ def _switches(user) -> tuple[Switches, dict[int, SwitchState]]:
     )
 
 
+def _launches(user) -> Launches:
+    launches = scoped(
+        Campaign.objects.filter(brief__isnull=False, status__in=LAUNCH_STATES), user
+    ).order_by()
+    counts = dict(launches.values_list("status").annotate(n=Count("id")))
+    return Launches(
+        by_state={state: counts.get(state, 0) for state in LAUNCH_STATES},
+        awaiting_review=list(
+            launches.filter(status=CampaignStatus.PENDING_DEPLOYMENT)
+            .only("pk", "name", "status", "updated_at")
+            .order_by("updated_at", "pk")[:AWAITING_REVIEW_SHOWN]
+        ),
+    )
+
+
 def _task_queue(now: datetime) -> TaskQueue:
     broker = get_broker()
     try:
@@ -457,4 +499,5 @@ def ops_dashboard(*, user, now: datetime | None = None) -> Dashboard:
         ai_spent=ai_spent,
         ai_budget=ai_budget,
         earned=what_spectra_earned(visible_org_ids(user)),
+        launches=_launches(user),
     )

@@ -275,7 +275,11 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.refuse_additional_properties",
     ],
-    "ENUM_NAME_OVERRIDES": {"ExecutionModeEnum": "campaigns.models.ExecutionMode"},
+    "ENUM_NAME_OVERRIDES": {
+        "ExecutionModeEnum": "campaigns.models.ExecutionMode",
+        # Campaigns and briefs (their launch's state) share the campaign's states.
+        "CampaignStatusEnum": "campaigns.models.CampaignStatus",
+    },
 }
 
 # --- Platforms ------------------------------------------------------------

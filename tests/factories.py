@@ -55,6 +55,51 @@ def make_campaign(account: AdAccount, status: str = CampaignStatus.ACTIVE, **kw)
     return Campaign.objects.create(account=account, status=status, **(defaults | kw))
 
 
+def brief_fields(account: AdAccount, **changes) -> dict:
+    """A good brief for `account` as a person types it (the form and the API take it):
+    starting in a week, on the account's own calendar; lists as text."""
+    from datetime import timedelta
+
+    from campaigns.account_time import account_today
+
+    start = account_today(account) + timedelta(days=7)
+    return {
+        "name": "Winter socks launch",
+        "objective": "conversions",
+        "target_cpa": "450",
+        "daily_budget": "5000",
+        "total_budget": "150000",
+        "start_date": start.isoformat(),
+        "end_date": (start + timedelta(days=30)).isoformat(),
+        "locations": "IN, Mumbai",
+        "languages": "en",
+        "product": "Merino wool socks",
+        "landing_url": "https://example.com/socks",
+        "selling_points": "Warm in the cold\nFree returns",
+        "prices": "₹799 a pair",
+        "audience_notes": "Commuters and hikers",
+        "brand_notes": "",
+    } | changes
+
+
+def make_launched_campaign(account: AdAccount, status: str = CampaignStatus.DRAFT, **kw):
+    """A campaign launched from a brief, in `status`, not on the platform yet."""
+    from campaigns.models import Brief
+
+    campaign = make_campaign(account, status=status, external_id="", **kw)
+    Brief.objects.create(
+        campaign=campaign,
+        objective="conversions",
+        start_date="2027-01-01",
+        locations=["IN"],
+        languages=["en"],
+        product="Merino wool socks",
+        landing_url="https://example.com/socks",
+        selling_points=["Warm"],
+    )
+    return campaign
+
+
 def make_ad_group(campaign: Campaign, **kw) -> AdGroup:
     n = next(_seq)
     defaults = dict(

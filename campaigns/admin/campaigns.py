@@ -30,6 +30,11 @@ from campaigns.admin.display import (
 )
 from campaigns.admin.filters import account_filter
 from campaigns.admin.kpi_columns import KPI_COLUMNS, KpiColumnsMixin, kpi_window_filter
+from campaigns.admin.launches import (
+    LAUNCH_TRANSITIONS,
+    LaunchFormsMixin,
+    take_launch_transition,
+)
 from campaigns.admin.performance import campaign_performance
 from campaigns.admin.recommendations import describe_change
 from campaigns.admin.rollback import CampaignVersionsMixin
@@ -92,6 +97,7 @@ class AdGroupInline(ReadOnlyAdminMixin, ScopedTabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(
+    LaunchFormsMixin,
     SystemChangesToggleMixin,
     AuditTimelineMixin,
     CampaignVersionsMixin,
@@ -167,7 +173,11 @@ class CampaignAdmin(
     inlines = [AdGroupInline]
 
     def get_queryset(self, request):
-        return with_pending_status_change(super().get_queryset(request))
+        # The brief rides along for the launch panel; the account too, as Django applies
+        # list_select_related only to a queryset that selects nothing yet.
+        return with_pending_status_change(super().get_queryset(request)).select_related(
+            "account", "brief__approved_by"
+        )
 
     def kpi_currency(self, obj) -> str:
         return obj.account.currency
@@ -367,6 +377,10 @@ class CampaignAdmin(
     # --- state buttons -----------------------------------------------------------
 
     def may_take(self, request, obj, name):
+        if name in LAUNCH_TRANSITIONS and not (
+            hasattr(obj, "brief") and request.user.has_perm("campaigns.change_brief", obj)
+        ):
+            return False  # a launch's steps need a brief and the right to work on it
         return name in PERSON_TRANSITIONS and request.user.has_perm(
             "campaigns.transition_campaign", obj
         )
@@ -374,7 +388,12 @@ class CampaignAdmin(
     def transition_buttons(self, request, obj):
         """While a pause (resume) is on its way, its button says so and cannot be pressed:
         a second press would only ask for what is already asked."""
-        buttons = super().transition_buttons(request, obj)
+        # "Generate assets" is the launch panel's own button, at the top of the page.
+        buttons = [
+            b
+            for b in super().transition_buttons(request, obj)
+            if b.name != "start_asset_generation"
+        ]
         pending = getattr(obj, "pending_status_change", None)
         if pending not in PENDING_LABELS or pending not in {b.name for b in buttons}:
             return buttons
@@ -391,6 +410,8 @@ class CampaignAdmin(
         ]
 
     def take_transition(self, request, obj, name, note):
+        if name in LAUNCH_TRANSITIONS:
+            return take_launch_transition(request, obj, name, note)
         if name in PERSON_STATUS_CHANGES:
             # A person's pause/resume must reach the platform: the pipeline writes it.
             already = getattr(obj, "pending_status_change", None) == name

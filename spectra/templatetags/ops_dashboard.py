@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 
 from campaigns.admin.charts import bar_chart
 from campaigns.admin.display import RECOMMENDATION_STATUS_COLOURS, money
+from campaigns.models import CampaignStatus
 from campaigns.money import group_digits
 from executors.models import BreakerState
 from spectra.dashboard import EXECUTION_OUTCOMES
@@ -66,6 +67,20 @@ def _pacing_chart(accounts):
     )
 
 
+def _launch_rows(data) -> list[dict]:
+    """Each launch state with its count and the campaigns list filtered to it."""
+    base = _url("admin:campaigns_campaign_changelist")
+    return [
+        {
+            "state": state,
+            "label": CampaignStatus(state).label.lower(),
+            "n": n,
+            "link": f"{base}?{urlencode({'status__exact': state})}" if base else "",
+        }
+        for state, n in data.launches.by_state.items()
+    ]
+
+
 @register.inclusion_tag("admin/spectra/dashboard.html", takes_context=True)
 def ops_dashboard(context):
     user = context["request"].user
@@ -96,6 +111,8 @@ def ops_dashboard(context):
         ],
         "unpaced": [a.name for a in data.accounts if a.pacing_pct is None],
         "pacing_chart": _pacing_chart(data.accounts),
+        "launch_rows": _launch_rows(data),
+        "may_launch": user.has_perm("campaigns.add_brief"),
         "breakers_open": data.breakers.get(BreakerState.OPEN, 0),
         "breakers_half_open": data.breakers.get(BreakerState.HALF_OPEN, 0),
         "links": {
@@ -110,6 +127,7 @@ def ops_dashboard(context):
             "quota": _url("admin:executors_apiquotausage_changelist"),
             "failures": _url("admin:django_q_failure_changelist"),
             "ai_costs": _url("admin:creative_aicall_invoice"),
+            "launch": _url("admin:campaigns_campaign_launch"),
             "queue": _url("admin:django_q_ormq_changelist"),
         },
     }

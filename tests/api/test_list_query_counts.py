@@ -13,7 +13,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from campaigns.models import Alert, ChangeSet, DailyMetric, GuardrailPolicy, Membership, Role
+from campaigns.models import (
+    Ad,
+    Alert,
+    Asset,
+    Brief,
+    ChangeSet,
+    DailyMetric,
+    GuardrailPolicy,
+    Membership,
+    Role,
+)
 from executors.models import ExecutionLog
 from optimizer.models import OptimizationRun
 from tests.api.helpers import client_for
@@ -22,6 +32,7 @@ from tests.factories import (
     make_ad_group,
     make_audience,
     make_campaign,
+    make_launched_campaign,
     make_org,
     make_recommendation,
 )
@@ -42,6 +53,8 @@ QUERIES = {
     "executions": 11,
     "alerts": 11,
     "policies": 11,
+    "briefs": 11,
+    "assets": 11,
 }
 
 
@@ -75,6 +88,12 @@ def _populate(tenant, n: int, start: int = 0) -> None:
             idempotency_key=uuid.uuid4(),
             outcome="simulated",
         )
+        launch = make_launched_campaign(account, "pending_deployment")
+        Brief.objects.filter(campaign=launch).update(approved_by=tenant.approver)
+        ad = Ad.objects.create(
+            campaign=launch, ad_group=make_ad_group(launch), kind="rsa", final_url="https://a.test"
+        )
+        Asset.objects.create(campaign=launch, ad=ad, kind="headline", text=f"Headline {i}")
         Alert.objects.create(
             organization=tenant.org,
             account=account,

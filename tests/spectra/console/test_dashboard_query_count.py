@@ -13,18 +13,19 @@ from tests.spectra.console.conftest import busy_account
 INDEX = reverse("admin:index")
 
 # A member: session, user, Django's permissions twice and the memberships (5);
-# the dashboard (14): accounts with spend, limits and their cycle schedule,
+# the dashboard (16): accounts with spend, limits and their cycle schedule,
 # breakers, today's quota rows, pending approvals, today's executions, open
 # alerts (count, newest five), the user's organizations (with the reason of a
 # switch-off), the kill switches as the executor reads them (the global row,
 # organizations switched off), each account's last cycle, the dispatcher's next
-# run, this month's AI spend and the organizations' AI budgets (2); recent actions (1).
+# run, this month's AI spend and the organizations' AI budgets (2), launches in progress
+# by state and those waiting for review (2); recent actions (1).
 # An operator skips the permission and membership queries (2 instead of 5)
 # but adds the task queue (waiting, running) and failed tasks (3), and reads no AI
 # budgets (a total across tenants means nothing).
 # Pinned: raise one only for a reason you can name.
-MEMBER_QUERIES = 21
-OPERATOR_QUERIES = 20
+MEMBER_QUERIES = 23
+OPERATOR_QUERIES = 22
 
 
 def _queries(client) -> int:
