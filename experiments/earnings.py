@@ -1,8 +1,9 @@
 """What Spectra's changes earned, as measured by holdouts, per organization and month.
 
-Each experiment counts once, by its latest look with an estimate: the treatment arm's
-value over the days counted, less what it would have been without Spectra (value / (1 +
-lift)). The interval's ends give the range. Months are those of the look's last day.
+Each experiment counts once, by its latest look with an estimate and a bounded interval:
+the treatment arm's value over the days counted, less what it would have been without
+Spectra (value / (1 + lift)). The interval's ends give the range. Months are those of
+the look's last day.
 """
 
 from collections import defaultdict
@@ -38,6 +39,8 @@ def measured_lift_by_month(org_ids: list[int] | None) -> list[MeasuredLift]:
     """Measured incremental value per (organization, month, currency); one query."""
     looks = (
         Readout.objects.exclude(estimate=None)
+        .exclude(low=None)  # a look too early to bound the lift measures no range yet
+        .exclude(high=None)
         .exclude(treatment_value=None)
         .filter(experiment__kind__in=[ExperimentKind.HOLDOUT, ExperimentKind.SWITCHBACK])
         .select_related("experiment__account__organization")

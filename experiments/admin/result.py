@@ -38,9 +38,11 @@ def percent(value: float | None) -> str:
 
 
 def interval(readout) -> str:
-    if readout is None or readout.low is None:
+    if readout is None or readout.estimate is None:
         return "—"
-    return f"{readout.low:+.1%} to {readout.high:+.1%}"
+    # An end is None where a look too early to bound the lift left it open.
+    low, high = (("no bound" if v is None else f"{v:+.1%}") for v in (readout.low, readout.high))
+    return f"{low} to {high}"
 
 
 def shown(experiment: Experiment, readouts) -> dict:

@@ -28,8 +28,9 @@ from experiments.models import (
     ExperimentUnit,
 )
 from experiments.selectors import daily_totals, lag_days_of
+from experiments.services.strata import holdout_strata
 from experiments.stats.assignment import choose_design
-from experiments.stats.power import minimum_detectable_effect, unit_cv
+from experiments.stats.power import minimum_detectable_effect, planned_mde
 from experiments.stats.windows import last_complete_day
 
 MDE_WARN = 0.15
@@ -82,17 +83,19 @@ def _history(campaign_ids, account) -> tuple[np.ndarray, int]:
     return values, values.shape[1]
 
 
-def _holdout_mde(values: np.ndarray, days: int, alpha: float, power: float) -> float:
-    """MDE of a holdout of `days`: the A/A spread a past window of `days` shows against the
-    window before it (the DiD the readout uses), scaled when history is shorter."""
+def _holdout_mde(values: np.ndarray, days: int, strata, alpha: float, power: float) -> float:
+    """MDE of a holdout of `days`: the readout itself rehearsed on history, a past window of
+    `days` against the window before it (the DiD it reads), split within the pairs the
+    design will use. Shorter history than two windows is scaled, as day-to-day noise
+    averages out over a longer test."""
     window = min(days, values.shape[1] // 2)
     post = values[:, -window:].sum(axis=1)
     pre = values[:, -2 * window : -window].sum(axis=1)
-    cv = unit_cv(post, pre) * math.sqrt(window / days)  # day-to-day noise averages out
-    n = len(values)
-    return minimum_detectable_effect(
-        cv=cv, n_treatment=n // 2, n_control=n - n // 2, alpha=alpha, power=power
-    )
+    try:
+        mde = planned_mde(pre=pre, post=post, strata=strata, alpha=alpha, power=power)
+    except ValueError:  # too noisy (or too empty) for any lift to show
+        return math.inf
+    return mde * math.sqrt(window / days)
 
 
 def _switchback_mde(values: np.ndarray, days: int, period: int, alpha, power) -> float:
@@ -173,7 +176,8 @@ def experiment_plan(*, plan: ExperimentPlan, actor) -> Experiment:
             "at least 14 are needed to know what the test can detect."
         )
     if kind == K.HOLDOUT:
-        mde = _holdout_mde(values, plan.planned_days, alpha, power)
+        strata = holdout_strata(account=account, campaign_ids=[c.pk for c in campaigns])
+        mde = _holdout_mde(values, plan.planned_days, strata, alpha, power)
     elif kind == K.SWITCHBACK:
         mde = _switchback_mde(values, plan.planned_days, period, alpha, power)
     else:
@@ -181,7 +185,12 @@ def experiment_plan(*, plan: ExperimentPlan, actor) -> Experiment:
         cv = float(daily.std(ddof=1) / daily.mean()) if daily.mean() > 0 else math.inf
         n = plan.planned_days
         mde = minimum_detectable_effect(cv=cv, n_treatment=n, n_control=n, alpha=alpha, power=power)
-    if not math.isfinite(mde) or mde > MDE_REFUSE:
+    if not math.isfinite(mde):
+        raise ServiceError(
+            f"These campaigns' conversion value is too erratic for a {plan.planned_days}-day "
+            "test to detect any lift: run it longer or include more campaigns."
+        )
+    if mde > MDE_REFUSE:
         raise ServiceError(
             f"In {plan.planned_days} days this test could only detect a lift above "
             f"{mde:.0%} (limit {MDE_REFUSE:.0%}): run it longer or include more campaigns."

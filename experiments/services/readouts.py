@@ -8,13 +8,18 @@
   one arm; leaving its days out everywhere keeps the arms comparable in every design.
 - The lift is a difference-in-differences against the pre-period, so arms that started
   unalike do not read as an effect.
-- Looking early is allowed: each look is judged against the alpha-spending boundary for
-  the information gathered so far, which keeps the false-positive rate at alpha overall.
+- Looking early is allowed: the readout stands at the latest planned look (weekly for a
+  four-week test) and judges it against that look's alpha-spending boundary, under the
+  design's own re-drawn splits, which keeps the false-positive rate at alpha overall; its
+  interval is the repeated confidence interval, valid at every look at once.
 - A sample-ratio check warns when units dropped out of one arm more than the other.
 """
 
 import datetime as dt
+import math
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
 from django.apps import apps
@@ -28,8 +33,9 @@ from experiments.models import (
     Readout,
     ReadoutDecision,
 )
-from experiments.readout import estimate_lift
+from experiments.readout import DRAWS, estimate_lift
 from experiments.selectors import daily_totals, lag_days_of, switchback_period
+from experiments.stats.assignment import switchback_splits
 from experiments.stats.sequential import boundaries, nominal_alpha
 from experiments.stats.srm import SRM_P_THRESHOLD, sample_ratio_p_value
 from experiments.stats.windows import last_complete_day
@@ -55,29 +61,23 @@ def event_days(experiment: Experiment, first: dt.date, last: dt.date) -> set[dt.
     return days
 
 
-def _items(experiment, units, counted, pre_days, totals, lag):
-    """(is_treatment, post total, pre total, days reporting, days counted) per unit — per
-    campaign-period in a switchback, whose first `lag` days are dropped (the previous
-    period's arm still drives them)."""
+@dataclass(frozen=True)
+class _Cell:
+    """What is compared: a campaign (holdout), or a campaign-period (switchback), whose first
+    `lag` days are dropped (the previous period's arm still drives them)."""
 
-    def value(campaign_id, days):
-        row = totals.get(campaign_id, {})
-        return sum(row.get(d, (0.0,))[0] for d in days)
+    campaign_id: int
+    column: int  # its column in the design's re-drawn splits
+    treated: bool
+    days: list  # the counted days that are its own
 
-    def reporting(campaign_id, days):
-        row = totals.get(campaign_id, {})
-        return sum(1 for d in days if d in row)
 
-    items, used = [], set()
-    for unit in units:
-        c = unit.campaign_id
-        pre = value(c, pre_days)
-        if experiment.kind != ExperimentKind.SWITCHBACK:
-            treated = not unit.arm.is_control
-            items.append((treated, value(c, counted), pre, reporting(c, counted), len(counted)))
-            used.update(counted)
-            continue
-        per_day_pre = pre / len(pre_days) if pre_days else 0.0
+def _cells(experiment, units, counted, lag) -> list[_Cell]:
+    if experiment.kind != ExperimentKind.SWITCHBACK:
+        return [_Cell(u.campaign_id, i, not u.arm.is_control, counted) for i, u in enumerate(units)]
+    cells = []
+    periods = len(units[0].periods) if units else 0
+    for i, unit in enumerate(units):
         for k, arm in enumerate(unit.periods):
             days = [
                 d
@@ -85,45 +85,46 @@ def _items(experiment, units, counted, pre_days, totals, lag):
                 if switchback_period(experiment, d) == k
                 and (d - experiment.start_date).days % experiment.switchback_period_days >= lag
             ]
-            if days:
-                items.append(
-                    (
-                        arm == 1,
-                        value(c, days),
-                        per_day_pre * len(days),
-                        reporting(c, days),
-                        len(days),
-                    )
-                )
-                used.update(days)
-    return items, used
+            if days:  # a period not yet counted is not compared (yet)
+                cells.append(_Cell(unit.campaign_id, i * periods + k, arm == 1, days))
+    return cells
 
 
-def _boundary(experiment: Experiment, information: float) -> float:
-    """The z boundary at this look, given the information of the earlier looks."""
-    earlier = list(
-        experiment.readouts.exclude(boundary_z=None)
-        .order_by("look")
-        .values_list("information", "boundary_z")
-    )
-    if earlier and information <= earlier[-1][0]:
-        return earlier[-1][1]  # no new information since the last look: nothing to spend
-    fractions = [f for f, _ in earlier] + [information]
-    return float(boundaries(fractions, alpha=float(experiment.alpha))[-1])
+def _look_days(experiment: Experiment) -> list[int]:
+    """Days into the experiment at which each planned look falls (weekly for a 4-week test)."""
+    looks = max(1, experiment.planned_looks)
+    return [math.ceil(k * experiment.planned_days / looks) for k in range(1, looks + 1)]
 
 
-def _srm(items) -> float | None:
+def _srm(cells, totals) -> float | None:
     """Campaign-days reporting data per arm against the campaign-days each arm was given:
     campaigns that stop reporting in one arm more than the other unbalance the arms."""
-    given = [sum(i[4] for i in items if i[0] == arm) for arm in (True, False)]
-    reporting = [sum(i[3] for i in items if i[0] == arm) for arm in (True, False)]
+    given = [sum(len(c.days) for c in cells if c.treated == arm) for arm in (True, False)]
+    reporting = [
+        sum(
+            1
+            for c in cells
+            if c.treated == arm
+            for d in c.days
+            if d in totals.get(c.campaign_id, {})
+        )
+        for arm in (True, False)
+    ]
     if min(given) == 0 or sum(reporting) == 0:
         return None
     return sample_ratio_p_value(reporting, given)
 
 
+@lru_cache(maxsize=64)
+def _z_boundaries(fractions: tuple, alpha: float) -> np.ndarray:
+    return boundaries(fractions, alpha=alpha)
+
+
 def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) -> Readout:
-    """Take today's look at a running experiment (at most one a day; safe to run twice)."""
+    """Take today's look at a running experiment (at most one a day; safe to run twice).
+
+    It stands at the latest planned look whose days are all complete: a look between the
+    planned ones would spend alpha the plan did not budget for."""
     account = experiment.account
     today = today or account_today(account)
     existing = experiment.readouts.filter(as_of=today).first()
@@ -134,7 +135,10 @@ def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) 
     lag = lag_days_of(account)
     start = experiment.start_date
     planned_last = start + dt.timedelta(days=experiment.planned_days - 1)
-    last = min(planned_last, last_complete_day(today=today, lag_days=lag))
+    complete = min(planned_last, last_complete_day(today=today, lag_days=lag))
+    look_days = _look_days(experiment)
+    reached = [n for n in look_days if start + dt.timedelta(days=n - 1) <= complete]
+    last = start + dt.timedelta(days=reached[-1] - 1) if reached else complete
     pre_first = start - dt.timedelta(days=experiment.planned_days)
     excluded = event_days(experiment, pre_first, planned_last)
     counted = [d for d in _days(start, last) if d not in excluded] if last >= start else []
@@ -148,71 +152,139 @@ def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) 
         days_excluded=sorted(d.isoformat() for d in excluded if start <= d <= planned_last),
         information=information,
     )
-    units = list(experiment.units.select_related("arm"))
+    units = list(experiment.units.select_related("arm").order_by("pk"))
     totals = daily_totals([u.campaign_id for u in units], pre_first, max(last, start))
-    items, used = _items(experiment, units, counted, pre_days, totals, lag)
-    fields["days_counted"] = len(used)
-    treated = np.array([i[1:3] for i in items if i[0]], float).reshape(-1, 2)
-    held = np.array([i[1:3] for i in items if not i[0]], float).reshape(-1, 2)
-    waiting = _why_wait(treated, held, lag, counted)
+    cells = _cells(experiment, units, counted, lag)
+    fields["days_counted"] = len({d for c in cells for d in c.days})
+
+    def value(campaign_id, days):
+        row = totals.get(campaign_id, {})
+        return sum(row.get(d, (0.0,))[0] for d in days)
+
+    arms = np.array([c.treated for c in cells], dtype=bool)
+    if experiment.kind == ExperimentKind.SWITCHBACK:
+        # A campaign-period's pre-period is its campaign's pre-period days, pro rata.
+        per_day = {
+            u.campaign_id: value(u.campaign_id, pre_days) / max(1, len(pre_days)) for u in units
+        }
+        pre = np.array([per_day[c.campaign_id] * len(c.days) for c in cells], float)
+    else:
+        pre = np.array([value(c.campaign_id, pre_days) for c in cells], float)
+    # Cumulative value per cell at each planned look reached; looks an arm has no value at
+    # yet (a switchback's first days, all inside the lag) are not taken.
+    looks, cuts, posts = [], [], []
+    for k, n in enumerate(reached):
+        cut = start + dt.timedelta(days=n - 1)
+        row = np.array([value(c.campaign_id, [d for d in c.days if d <= cut]) for c in cells])
+        if row.size and row[arms].sum() > 0 and row[~arms].sum() > 0:
+            looks.append(k)
+            cuts.append(cut)
+            posts.append(row)
+    waiting = _why_wait(arms, pre, posts, lag, counted, look_days, reached)
     if waiting:
         return _append(fields, decision=D.WAIT, explanation=waiting)
-    lift = estimate_lift(
-        treatment=treated[:, 0],
-        control=held[:, 0],
-        treatment_pre=treated[:, 1],
-        control_pre=held[:, 1],
-        alpha=float(experiment.alpha),
+    planned = tuple(n / experiment.planned_days for n in look_days)
+    fractions = tuple(planned[k] for k in looks) + planned[len(reached) :]
+    alpha = float(experiment.alpha)
+    readout = estimate_lift(
+        pre=pre,
+        posts=np.array(posts),
+        arms=arms,
+        fractions=fractions,
+        alpha=alpha,
         seed=experiment.seed or 0,
+        **_design(experiment, units, cells),
     )
-    z = _boundary(experiment, information)
-    must_beat = nominal_alpha(z)
-    srm_p = _srm(items)
-    decision, explanation = _decide(lift, must_beat, information, srm_p)
+    z = float(_z_boundaries(fractions, alpha)[readout.look])
+    if readout.look < len(posts) - 1:
+        # It stopped at an earlier look: what it reports is that look, whose verdict stands.
+        stopped_at = cuts[readout.look]
+        cells = [replace(c, days=[d for d in c.days if d <= stopped_at]) for c in cells]
+        fields.update(
+            last_day=stopped_at,
+            days_counted=len({d for c in cells for d in c.days}),
+            information=((stopped_at - start).days + 1) / experiment.planned_days,
+        )
+    srm_p = _srm(cells, totals)
+    look = (looks[readout.look] + 1, len(look_days))
+    decision, explanation = _decide(readout, nominal_alpha(z), look, srm_p)
+    lift = readout.lift
     return _append(
         fields,
         estimate=lift.estimate,
-        low=lift.low,
-        high=lift.high,
+        low=_bounded(lift.low),
+        high=_bounded(lift.high),
         p_value=lift.p_value,
         boundary_z=z,
-        nominal_alpha=must_beat,
+        nominal_alpha=nominal_alpha(z),
         srm_p=srm_p,
-        treatment_value=Decimal(str(round(float(treated[:, 0].sum()), 2))),
+        treatment_value=Decimal(str(round(float(posts[readout.look][arms].sum()), 2))),
         decision=decision,
         explanation=explanation,
     )
 
 
-def _why_wait(treated, held, lag, counted) -> str:
+def _design(experiment: Experiment, units, cells) -> dict:
+    """How the readout re-draws the split: within the holdout's stored pairs, or over the
+    schedules a switchback could have drawn (only the campaign-periods compared)."""
+    if experiment.kind == ExperimentKind.SWITCHBACK:
+        splits = switchback_splits(
+            len(units), len(units[0].periods), draws=DRAWS, seed=experiment.seed or 0
+        )
+        return {"assignments": splits[:, [c.column for c in cells]]}
+    by_campaign = {u.campaign_id: u.stratum for u in units}
+    return {"strata": np.array([by_campaign[c.campaign_id] for c in cells])}
+
+
+def _why_wait(arms, pre, posts, lag, counted, look_days, reached) -> str:
     if not counted:
         return (
             f"No complete day yet: conversions take {lag} day(s) to come in, so the first "
             "days count once they are complete."
         )
-    if len(treated) < 2 or len(held) < 2:
+    if not reached:
+        return (
+            f"The first of {len(look_days)} planned looks is after {look_days[0]} complete "
+            f"days; {len(counted)} are complete so far."
+        )
+    if arms.sum() < 2 or (~arms).sum() < 2:
         return "Fewer than two units with complete days in an arm: not enough to estimate."
-    if min(treated[:, 0].sum(), held[:, 0].sum(), treated[:, 1].sum(), held[:, 1].sum()) <= 0:
+    if not posts or pre[arms].sum() <= 0 or pre[~arms].sum() <= 0:
         return "An arm has no conversion value yet (or none before the start)."
     return ""
 
 
-def _decide(lift, must_beat: float, information: float, srm_p: float | None):
-    lifted = f"{lift.estimate:+.1%} (95 % interval {lift.low:+.1%} to {lift.high:+.1%})"
+def _bounded(end: float) -> float | None:
+    """An interval end, or None where the look cannot bound the lift yet (a very early
+    look's boundary is stricter than the data can resolve): infinity is not a number a
+    page, a chart or the API can show."""
+    return end if math.isfinite(end) and end > -1 else None
+
+
+def _decide(readout, must_beat: float, look: tuple[int, int], srm_p: float | None):
+    lift = readout.lift
+    low, high = _bounded(lift.low), _bounded(lift.high)
+    ends = (
+        "no bound" if low is None else f"{low:+.1%}",
+        "no bound" if high is None else f"{high:+.1%}",
+    )
+    lifted = f"{lift.estimate:+.1%} (95 % interval {ends[0]} to {ends[1]})"
+    at = f"look {look[0]} of {look[1]}"
     if srm_p is not None and srm_p < SRM_P_THRESHOLD:
         return D.KEEP_RUNNING, (
             f"Lift {lifted}, but the arms no longer match their planned split (sample-ratio "
             f"p = {srm_p:.4f}): check which campaigns stopped reporting before deciding."
         )
-    if lift.p_value < must_beat:
+    if readout.stopped:
         if lift.estimate > 0:
-            return D.SHIP, f"Lift {lifted} beats this look's boundary (p < {must_beat:.4f})."
-        return D.STOP, f"Lift {lifted}: Spectra's changes do worse, beyond this look's boundary."
-    if information >= 1:
+            return D.SHIP, f"Lift {lifted} crosses the boundary at {at} (p = {lift.p_value:.4f})."
+        return D.STOP, f"Lift {lifted}: Spectra's changes do worse, beyond the boundary at {at}."
+    if look[0] == look[1]:
         return D.STOP, f"Lift {lifted} at the planned end is not significant: stop."
     return D.KEEP_RUNNING, (
-        f"Lift {lifted} does not beat this look's boundary (p must be below {must_beat:.4f} "
-        f"with {information:.0%} of the planned days in): keep running."
+        f"Lift {lifted} does not cross the boundary at {at} (an early look must be very "
+        f"clear: p below about {must_beat:.4f}; here p = {lift.p_value:.4f}): keep running. "
+        "The interval holds at every look, so reading it early is safe."
     )
 
 

@@ -1,10 +1,8 @@
 """Starting an experiment (approver): assign the campaigns to arms and hold the control."""
 
-import datetime as dt
 import math
 import secrets
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,28 +10,9 @@ from campaigns.account_time import account_today
 from campaigns.auth import authorize
 from campaigns.services.history import apply_transition, save_with_history
 from experiments.models import Experiment, ExperimentKind, ExperimentUnit
-from experiments.selectors import daily_totals, lag_days_of
 from experiments.services.holds import holds_sync
-from experiments.stats.assignment import stratified_assignment, switchback_schedule
-from experiments.stats.windows import last_complete_day
-
-RECENT_DAYS = 28  # spend and ROAS the strata are built from
-
-
-def _recent_spend_and_roas(experiment: Experiment, units) -> tuple[np.ndarray, np.ndarray]:
-    account = experiment.account
-    last = last_complete_day(today=account_today(account), lag_days=lag_days_of(account))
-    totals = daily_totals(
-        [u.campaign_id for u in units], last - dt.timedelta(RECENT_DAYS - 1), last
-    )
-    spend = np.array(
-        [sum(v[1] for v in totals.get(u.campaign_id, {}).values()) for u in units], float
-    )
-    value = np.array(
-        [sum(v[0] for v in totals.get(u.campaign_id, {}).values()) for u in units], float
-    )
-    roas = np.divide(value, spend, out=np.zeros_like(value), where=spend > 0)
-    return spend, roas
+from experiments.services.strata import recent_spend_and_roas
+from experiments.stats.assignment import pair_strata, stratified_assignment, switchback_schedule
 
 
 def experiment_start(*, experiment: Experiment, actor, seed: int | None = None) -> Experiment:
@@ -53,12 +32,15 @@ def experiment_start(*, experiment: Experiment, actor, seed: int | None = None) 
             for unit, row in zip(units, schedule, strict=True):
                 unit.periods = [int(x) for x in row]
         elif current.kind == ExperimentKind.HOLDOUT:
-            spend, roas = _recent_spend_and_roas(current, units)
+            spend, roas = recent_spend_and_roas(
+                account=current.account, campaign_ids=[u.campaign_id for u in units]
+            )
             assigned = stratified_assignment(spend, roas, seed)
-            order = np.argsort(np.argsort(-spend, kind="stable"), kind="stable")
-            for unit, arm, rank in zip(units, assigned, order, strict=True):
+            # The pair each campaign was split within: the readout re-draws within them.
+            strata = pair_strata(spend, roas)
+            for unit, arm, stratum in zip(units, assigned, strata, strict=True):
                 unit.arm = arms[arm == 0]
-                unit.stratum = int(rank // 4)
+                unit.stratum = int(stratum)
         else:  # a platform experiment: the campaign is the control, its copy the treatment
             for unit in units:
                 unit.arm = arms[True]

@@ -43,7 +43,7 @@ def test_it_refuses_a_test_that_cannot_detect_a_useful_lift(alice):
 
 
 def test_it_warns_when_only_a_large_lift_would_show(alice):
-    campaigns = campaigns_with_history(alice.account, 12, noise=0.45)
+    campaigns = campaigns_with_history(alice.account, 12, noise=0.35)
     experiment = experiment_plan(
         plan=ExperimentPlan(
             account=alice.account, name="Noisy", planned_days=14, campaigns=campaigns

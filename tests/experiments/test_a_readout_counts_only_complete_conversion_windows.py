@@ -3,22 +3,23 @@
 import datetime as dt
 
 from experiments.services import experiment_readout
-from tests.experiments.world import add_days, days_between, started
+from tests.experiments.world import add_days, days_between, interval_covers, started
 
 
 def test_days_inside_the_lag_do_not_count(alice):
     experiment = started(alice.account, alice.analyst, alice.approver)
     start = experiment.start_date
-    today = start + dt.timedelta(days=20)  # the policy's lag is 7 days: up to start + 12
-    add_days(experiment, days_between(start, start + dt.timedelta(days=12)), lift=0.0)
+    # The policy's lag is 7 days: complete up to start + 13, the second weekly look.
+    today = start + dt.timedelta(days=21)
+    add_days(experiment, days_between(start, start + dt.timedelta(days=13)), lift=0.0)
     # The young days read as a huge lift (late conversions of one arm): they must not count.
-    add_days(experiment, days_between(start + dt.timedelta(days=13), today), lift=3.0)
+    add_days(experiment, days_between(start + dt.timedelta(days=14), today), lift=3.0)
 
     readout = experiment_readout(experiment=experiment, today=today)
 
-    assert readout.last_day == start + dt.timedelta(days=12)
-    assert readout.days_counted == 13
-    assert readout.low < 0 < readout.high
+    assert readout.last_day == start + dt.timedelta(days=13)
+    assert readout.days_counted == 14
+    assert interval_covers(readout, 0.0)
     assert abs(readout.estimate) < 0.1
 
 

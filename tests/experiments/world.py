@@ -62,3 +62,11 @@ def add_days(experiment: Experiment, days, *, lift=0.0, seed=3, noise=0.1):
             return mean * (1 if held else 1 + lift) * float(rng.lognormal(0, noise))
 
         make_daily_values(unit.campaign, days, value=value, spend=mean / 4)
+
+
+def interval_covers(readout, lift: float) -> bool:
+    """The readout's interval holds `lift`; a missing end is open (an early look, or too few
+    campaigns, can leave the lift unbounded on that side)."""
+    return (readout.low is None or readout.low < lift) and (
+        readout.high is None or lift < readout.high
+    )
