@@ -70,7 +70,10 @@ def test_a_brief_is_launched_from_the_dashboard(page, alice, sandbox, llm):  # n
     _shot(page, "4-review", full_page=False)
     passes = page.locator(".asset-forms").get_by_role("button", name="Approve", exact=True)
     while passes.count():  # the uncertain assets a person passes, one at a time
-        passes.first.click()
+        # Wait for the page the click posts to: the last click's "approved" message is
+        # still on the old one, and counting buttons there would race the reload.
+        with page.expect_navigation():
+            passes.first.click()
         expect(messages(page)).to_contain_text("approved")
     expect(page.locator("#launch-problems")).to_have_count(0)
     page.get_by_role("button", name="Approve launch").click()
