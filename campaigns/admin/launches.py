@@ -8,8 +8,6 @@ The state buttons go through the campaign admin's transition view, which hands
 "Generate assets" and "Back to draft" to the launch services here.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from django import forms, http
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -21,7 +19,7 @@ from django.urls import NoReverseMatch, path, reverse
 from campaigns.account_time import account_time
 from campaigns.admin.base import REFUSALS, org_ids_allowing, refusal_message, restrict_choices
 from campaigns.admin.transitions import TransitionTaken
-from campaigns.models import AdAccount, Brief, Campaign, CampaignStatus, Objective
+from campaigns.models import AdAccount, Brief, CampaignStatus, Objective
 from campaigns.services.launches import brief_create, brief_update, launch_generate, launch_reset
 
 S = CampaignStatus
@@ -46,27 +44,6 @@ class AccountChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, account):
         # The platform comes from the account: say which it is where the account is chosen.
         return f"{account.name} · {account.get_platform_display()} · {account.currency}"
-
-
-# The brief's amounts and the campaign columns that hold them.
-AMOUNTS = {
-    "daily_budget": "daily_budget",
-    "total_budget": "total_spend_limit",
-    "target_cpa": "target_cpa",
-    "target_roas": "target_roas",
-}
-
-
-def _too_large(value: str, column: str) -> bool:
-    """More whole digits than the campaign's column holds. The launch service checks
-    amounts against a trillion, and its arithmetic on "1e999999999" raises instead of
-    answering; a target CPA of 10^10 would overflow its column on PostgreSQL."""
-    try:
-        amount = Decimal((value or "").strip())
-    except InvalidOperation:
-        return False  # not a number: the service says so in its words
-    field = Campaign._meta.get_field(column)
-    return amount.is_finite() and amount.adjusted() >= field.max_digits - field.decimal_places
 
 
 def _words(value) -> str:
@@ -164,13 +141,6 @@ class BriefForm(forms.Form):
             "audience_notes": brief.audience_notes,
             "brand_notes": brief.brand_notes,
         }
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, column in AMOUNTS.items():
-            if name in cleaned and _too_large(cleaned[name], column):
-                self.add_error(name, "Too large.")
-        return cleaned
 
     def brief_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "account"}

@@ -122,6 +122,23 @@ def _clear_earlier_attempt(campaign: Campaign, *, actor) -> None:
 # --- the brief -----------------------------------------------------------------
 
 
+# The campaign column each amount of a brief is stored in: its digits bound the amount.
+AMOUNT_COLUMNS = {
+    "daily_budget": "daily_budget",
+    "total_budget": "total_spend_limit",
+    "target_cpa": "target_cpa",
+}
+
+
+def _fits(amount: Decimal, column: str) -> bool:
+    """Whether `amount` has no more whole digits than its campaign column holds (a
+    target CPA of 10^10 would overflow numeric(12, 2) on PostgreSQL)."""
+    field = Campaign._meta.get_field(column)
+    # adjusted(): the exponent of the leading digit, read without arithmetic (which
+    # overflows the decimal context on "1e999999999").
+    return amount.adjusted() < field.max_digits - field.decimal_places
+
+
 def _amount(value, field: str, errors: dict, currency: str) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -133,13 +150,15 @@ def _amount(value, field: str, errors: dict, currency: str) -> Decimal | None:
     if not amount.is_finite() or amount <= 0:
         errors.setdefault(field, []).append("Must be more than zero.")
         return None
+    # Size first: the step check's arithmetic on "1e999999999" raises instead of answering.
+    if not _fits(amount, AMOUNT_COLUMNS[field]):
+        errors.setdefault(field, []).append("Too large.")
+        return None
     unit = minor_unit(currency)
     if amount % unit:
         errors.setdefault(field, []).append(
             f"{currency} amounts are in steps of {unit}: {amount} is not."
         )
-    if amount >= Decimal("1e12"):
-        errors.setdefault(field, []).append("Too large.")
     return amount
 
 
@@ -214,7 +233,7 @@ def brief_validate(*, account: AdAccount, data: dict, campaign: Campaign | None 
             target_roas = None
     if objective not in Objective.values:
         errors["objective"] = [f"One of: {', '.join(Objective.values)}."]
-    elif objective == Objective.CONVERSIONS and target_cpa is None:
+    elif objective == Objective.CONVERSIONS and target_cpa is None and "target_cpa" not in errors:
         errors.setdefault("target_cpa", []).append("Conversions need a target cost per action.")
     elif objective == Objective.VALUE and target_roas is None:
         errors.setdefault("target_roas", []).append("Conversion value needs a target ROAS.")

@@ -71,6 +71,10 @@ def test_a_good_brief_is_a_draft_campaign_with_its_brief(alice):
         ({"daily_budget": "lots"}, "daily_budget", "Enter an amount"),
         ({"daily_budget": ""}, "daily_budget", "required"),
         ({"daily_budget": "5000.005"}, "daily_budget", "steps of 0.01"),
+        # Beyond what the campaign's columns hold: a field message, never a 500.
+        ({"daily_budget": "1e999999999"}, "daily_budget", "Too large"),
+        ({"target_cpa": "10000000000"}, "target_cpa", "Too large"),
+        ({"total_budget": "1e20"}, "total_budget", "Too large"),
         ({"total_budget": "4000"}, "total_budget", "Less than one day"),
         ({"target_cpa": ""}, "target_cpa", "target cost per action"),
         ({"objective": "value", "target_cpa": ""}, "target_roas", "target ROAS"),
