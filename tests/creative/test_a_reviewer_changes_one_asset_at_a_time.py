@@ -133,9 +133,7 @@ def test_assets_change_only_while_the_launch_is_in_review(llm, alice):
         asset_reject(asset=asset(campaign, "Free returns on shoes"), note="x", actor=alice.analyst)
 
 
-def test_an_image_regenerated_is_a_new_stored_image_judged_again(
-    llm, alice, settings, tmp_path
-):
+def test_an_image_regenerated_is_a_new_stored_image_judged_again(llm, alice, settings, tmp_path):
     from django.core.files.storage import default_storage
 
     from creative.launch.images import stored_name
