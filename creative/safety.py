@@ -119,8 +119,11 @@ def _judge_fallback(_variables) -> SafetyVerdict:
     return SafetyVerdict(verdict=UNCERTAIN, reasons=["the judge gave no usable verdict"])
 
 
-def _judge(prompt: str, copy: str, *, rules: Rules, fallback, organization_id, campaign_id):
-    """One metered judge call (`prompt`: the single or the batch judge) on `copy`."""
+def _judge(
+    prompt: str, copy: str, *, rules: Rules, fallback, organization_id, campaign_id, image=None
+):
+    """One metered judge call (`prompt`: the single, batch or image judge) on `copy`
+    (and `image`, a PNG, for the image judge)."""
     from creative.services.generate import generate
 
     return generate(
@@ -135,6 +138,7 @@ def _judge(prompt: str, copy: str, *, rules: Rules, fallback, organization_id, c
             "banned": ", ".join(rules.banned) or "none",
         },
         fallback=fallback,
+        image=image,
     )
 
 
@@ -230,3 +234,35 @@ def batch_verdicts(
             campaign_id=campaign_id,
         )
     return found
+
+
+NO_IMAGE_VERDICT = "the image judge gave no usable verdict: a person looks"
+
+
+def image_verdict(
+    *, organization_id: int, png: bytes, about: str, rules: Rules, campaign_id=None
+) -> Verdict:
+    """The image judge's verdict on one generated image (`about`: what it was made for).
+
+    SAFE only on a valid answer that says safe. No usable answer (refused, malformed,
+    repaired in vain) is UNCERTAIN; so is a provider that will not take an image at all
+    (a model without vision refuses the request): a person looks.
+    """
+    from creative.llm.errors import AIRefused
+
+    try:
+        judged = _judge(
+            "image-safety-judge",
+            about,
+            rules=rules,
+            fallback=_judge_fallback,
+            organization_id=organization_id,
+            campaign_id=campaign_id,
+            image=png,
+        )
+    except AIRefused as exc:
+        reason = f"the AI provider would not judge the image ({str(exc)[:160]}): a person looks"
+        return Verdict(UNCERTAIN, [reason], "judge")
+    if judged.status == "fallback":
+        return Verdict(UNCERTAIN, [NO_IMAGE_VERDICT], "judge")
+    return Verdict(judged.value.verdict, [f"judge: {r}" for r in judged.value.reasons], "judge")

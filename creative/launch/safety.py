@@ -2,10 +2,12 @@
 an unsafe generated slot, then the launch goes to review, or fails when an ad cannot
 keep the copy its platform needs.
 
-An image is not judged by a model here (the judge reads text): it is UNCERTAIN, so a
-person looks at it before it goes out.
+An image is judged by a vision model (the image judge sees the stored PNG): SAFE only on
+a valid answer that says so; an unsafe one is made again once, then rejected, and the
+launch goes on text-only, flagged, as when images cannot be made.
 """
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from campaigns.actors import system_user
@@ -20,12 +22,15 @@ from campaigns.models import (
 from campaigns.services.history import save_with_history
 from campaigns.services.launches import MIN_DEPLOYABLE, launch_assets_ready, launch_fail
 from creative.launch.ad_copy import replacement
+from creative.launch.images import go_text_only, image_prompt, make_image, stored_name
 from creative.launch.launch import Launch, still_generating
-from creative.safety import UNSAFE, asset_verdict, batch_verdicts
+from creative.llm.errors import AIRefused
+from creative.safety import UNCERTAIN, UNSAFE, asset_verdict, batch_verdicts, image_verdict
+from creative.safety import Verdict as Judged
 
 # What a display creative takes beside its image (the search ad's needs are campaigns').
 DISPLAY_NEEDS = {AssetKind.HEADLINE: 1, AssetKind.DESCRIPTION: 1}
-IMAGE_REASON = "images are not judged automatically: a person looks"
+UNREADABLE_IMAGE = "the image file could not be read: a person looks"
 REGENERATED = (AssetSource.GENERATED, AssetSource.FALLBACK)
 
 
@@ -36,6 +41,59 @@ def verdict_of(launch: Launch, kind: str, text: str):
         rules=launch.rules,
         campaign_id=launch.campaign.pk,
     )
+
+
+def image_verdict_of(launch: Launch, ad, image_url: str) -> Judged:
+    """The image judge's verdict on the stored image shown by `ad`."""
+    name = stored_name(image_url)
+    if name is None or not default_storage.exists(name):
+        return Judged(UNCERTAIN, [UNREADABLE_IMAGE], "judge")
+    with default_storage.open(name, "rb") as stored:
+        png = stored.read()
+    return image_verdict(
+        organization_id=launch.organization_id,
+        png=png,
+        about=image_prompt(launch, ad),
+        rules=launch.rules,
+        campaign_id=launch.campaign.pk,
+    )
+
+
+def _remade(launch: Launch, asset: Asset, why: list[str]) -> str | None:
+    """A new image for an unsafe one, told why (None: the image API would not make one)."""
+    note = "Avoid what made the last image unsafe: " + "; ".join(why)
+    try:
+        return make_image(launch, asset.ad, note[:300])
+    except AIRefused:
+        return None
+
+
+def _check_image(launch: Launch, asset: Asset) -> None:
+    """Judge one image; an unsafe generated one is made again once, then rejected (the
+    launch goes text-only, flagged). The unsafe original stays in history."""
+    actor = system_user()
+    first = image_verdict_of(launch, asset.ad, asset.image_url)
+    url = second = None
+    if first.verdict == UNSAFE and asset.source in REGENERATED:
+        url = _remade(launch, asset, first.reasons)
+        if url is not None:
+            second = image_verdict_of(launch, asset.ad, url)
+    with transaction.atomic():
+        if not still_generating(launch.campaign):
+            return
+        asset.verdict, asset.verdict_reasons = first.verdict, first.reasons
+        save_with_history(asset, actor=actor, reason="Brand-safety verdict on the image")
+        final = first
+        if second is not None:
+            asset.image_url, asset.source = url, AssetSource.GENERATED
+            asset.verdict, asset.verdict_reasons = second.verdict, second.reasons
+            save_with_history(asset, actor=actor, reason="Image made again: the first was unsafe")
+            final = second
+        if final.verdict == UNSAFE:
+            asset.review = AssetReview.REJECTED
+            asset.review_note = "; ".join(final.reasons)[:500]
+            save_with_history(asset, actor=actor, reason="Rejected: image unsafe after one retry")
+            go_text_only(launch, "an image was unsafe after one regeneration")
 
 
 def _judge_together(launch: Launch, assets: list[Asset], seen: dict) -> None:
@@ -70,13 +128,10 @@ def _check(launch: Launch, asset: Asset, seen: dict) -> None:
             seen[key] = verdict_of(launch, kind, text)
         return seen[key]
 
-    actor = system_user()
     if asset.kind == AssetKind.IMAGE:
-        with transaction.atomic():
-            if still_generating(launch.campaign):
-                asset.verdict, asset.verdict_reasons = Verdict.UNCERTAIN, [IMAGE_REASON]
-                save_with_history(asset, actor=actor, reason="Image left for a person")
+        _check_image(launch, asset)
         return
+    actor = system_user()
     first = judged(asset.kind, asset.text)
     second = text = result = None
     if first.verdict == UNSAFE and asset.source in REGENERATED:

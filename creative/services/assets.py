@@ -18,7 +18,7 @@ from campaigns.services.history import save_with_history
 from creative.launch.ad_copy import replacement
 from creative.launch.images import make_image
 from creative.launch.launch import Launch
-from creative.launch.safety import IMAGE_REASON, verdict_of
+from creative.launch.safety import image_verdict_of, verdict_of
 from creative.models import AICall
 from creative.safety import LIMITS
 
@@ -114,11 +114,12 @@ def asset_regenerate(*, asset: Asset, note: str, actor) -> Asset:
         url = make_image(launch, asset.ad, note)
         if url is None:
             raise ServiceError("The image API returned no image; try again later.")
+        verdict = image_verdict_of(launch, asset.ad, url)
         changes = {
             "image_url": url,
             "source": AssetSource.GENERATED,
-            "verdict": AssetVerdict.UNCERTAIN,
-            "verdict_reasons": [IMAGE_REASON],
+            "verdict": verdict.verdict,
+            "verdict_reasons": verdict.reasons,
         }
     else:
         why = [note] if note else ["the reviewer asked for another"]

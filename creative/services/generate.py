@@ -79,6 +79,7 @@ def generate(
     split_key: str = "",
     version: PromptVersion | None = None,
     included: dict | None = None,
+    image: bytes | None = None,
 ) -> Generated:
     """A validated value of the prompt's schema, or its fallback; see the module doc.
 
@@ -89,6 +90,7 @@ def generate(
     `version` runs that version (a prompt test) instead of the published one(s);
     `organization_id` None is Spectra's own call, on the environment's provider.
     `included` (from creative.context) is recorded on every call: what history went in.
+    `image` (a PNG) is shown to the model with the prompt (a vision judge).
     """
     if version is None:
         version = prompt_for(prompt, key=split_key or str(campaign_id or ""))
@@ -109,7 +111,7 @@ def generate(
     def metered(attempt: Attempt) -> None:
         call_ids.append(meter(context, attempt).pk)
 
-    messages = prompt_render(version, variables)
+    messages = prompt_render(version, variables, image=image)
     if not endpoint.supports_json_schema:
         # JSON mode only: the schema travels in the system message instead.
         messages[0]["content"] += "\nAnswer with JSON only, matching this JSON schema:\n" + (

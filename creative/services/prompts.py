@@ -5,6 +5,7 @@ of one prompt share live calls by their traffic shares (an A/B test); which one 
 used is on its AICall row.
 """
 
+import base64
 import hashlib
 import string
 
@@ -113,10 +114,21 @@ def prompt_for(name: str, *, key: str = "") -> PromptVersion:
     return published[-1]
 
 
-def prompt_render(version: PromptVersion, variables: dict[str, str]) -> list[dict]:
-    """The messages for a call; every declared variable must be given."""
+def prompt_render(
+    version: PromptVersion, variables: dict[str, str], *, image: bytes | None = None
+) -> list[dict]:
+    """The messages for a call; every declared variable must be given.
+
+    `image` (a PNG) goes with the user message as an `image_url` part holding a base64
+    data URL, the Chat Completions shape for a vision model: Spectra's images are kept
+    private, so a provider could not fetch them by address.
+    """
     missing = sorted(set(version.variables) - set(variables))
     if missing:
         raise PromptError(f"{version} needs {', '.join(missing)}.")
     user = version.template.format_map({k: str(v) for k, v in variables.items()})
-    return [{"role": "system", "content": version.system}, {"role": "user", "content": user}]
+    content: str | list[dict] = user
+    if image is not None:
+        url = "data:image/png;base64," + base64.b64encode(image).decode()
+        content = [{"type": "text", "text": user}, {"type": "image_url", "image_url": {"url": url}}]
+    return [{"role": "system", "content": version.system}, {"role": "user", "content": content}]

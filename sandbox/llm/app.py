@@ -19,6 +19,7 @@ import zlib
 
 from sandbox.llm.content import INJECTION_MARKERS, Writer, instance, tokens_of
 from sandbox.llm.faults import FaultError, Faults
+from sandbox.llm.vision import ImageError, image_tokens, images_of, text_of
 
 REFUSAL = "I'm sorry, but I can't help with that request."
 UNSAFE_LINES = (
@@ -27,7 +28,9 @@ UNSAFE_LINES = (
     "CLINICALLY PROVEN TO CURE IT FAST",
 )
 GATEWAY_502 = b"<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
-MAX_BODY = 1_000_000
+# Room for an image or two as base64 data URLs (a 1024 x 1024 photo is a few MB).
+MAX_BODY = 20_000_000
+UNSAFE_IMAGE = "the image shows a competitor's logo"
 
 
 def _png(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
@@ -127,6 +130,15 @@ class LLMSandboxApp:
             return _error(
                 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key"
             )
+        images = []
+        if path.endswith("/chat/completions"):
+            try:
+                messages = request.get("messages")
+                images = images_of(
+                    messages if isinstance(messages, list) else [], vision=config["vision"]
+                )
+            except ImageError as exc:
+                return _error(400, str(exc), "invalid_request_error", exc.code)
         if config["latencyMs"]:
             time.sleep(config["latencyMs"] / 1000)
         fault = self.faults.draw()
@@ -152,7 +164,7 @@ class LLMSandboxApp:
             )
         if path.endswith("/images/generations"):
             return 200, {}, self._image(request, fault, entry)
-        return 200, {}, self._completion(request, fault, entry)
+        return 200, {}, self._completion(request, fault, entry, images)
 
     def _usage(self, entry: dict, prompt_tokens: int, completion_tokens: int, images: int):
         """What this answer reports, kept for tests that add the bill up."""
@@ -166,24 +178,13 @@ class LLMSandboxApp:
             self._ids += 1
             return f"{prefix}-sandbox-{self._ids}"
 
-    def _completion(self, request: dict, fault: str | None, entry: dict) -> dict:
-        messages = request.get("messages") or []
-        text = "\n".join(
-            m.get("content") if isinstance(m.get("content"), str) else json.dumps(m.get("content"))
-            for m in messages
-            if isinstance(m, dict)
-        )
+    def _completion(self, request: dict, fault: str | None, entry: dict, images=()) -> dict:
+        messages = [m for m in request.get("messages") or [] if isinstance(m, dict)]
+        text = "\n".join(text_of(m.get("content")) for m in messages)
         # A model writes about the brief (the first user message), not about the
         # repair request that may follow it.
         user_text = next(
-            (
-                m["content"]
-                for m in messages
-                if isinstance(m, dict)
-                and m.get("role") == "user"
-                and isinstance(m.get("content"), str)
-            ),
-            "",
+            (text_of(m.get("content")) for m in messages if m.get("role") == "user"), ""
         )
         fmt = request.get("response_format") or {}
         schema = (
@@ -201,7 +202,12 @@ class LLMSandboxApp:
             if schema is not None:
                 value = instance(schema, writer)
                 if "verdict" in (schema.get("properties") or {}) and isinstance(value, dict):
-                    value.update(_judge(user_text, self.faults.config["competitors"]))
+                    if images:
+                        # An image judge: safe, unless the fault asks for an unsafe image.
+                        value.update(_judge_image(fault))
+                        fault = None if fault == "unsafe" else fault
+                    else:
+                        value.update(_judge(user_text, self.faults.config["competitors"]))
                 if "verdicts" in (schema.get("properties") or {}) and isinstance(value, dict):
                     value["verdicts"] = judge_each(user_text, self.faults.config["competitors"])
                 value = _spoil(value, schema, fault, user_text, self.faults.config["competitors"])
@@ -222,7 +228,9 @@ class LLMSandboxApp:
                 content, finish = content[: max(1, len(content) // 3)], "length"
             message["content"] = content
         completion_text = message["content"] or message["refusal"] or ""
-        prompt_tokens = tokens_of(text + (json.dumps(schema) if schema else ""))
+        prompt_tokens = tokens_of(text + (json.dumps(schema) if schema else "")) + sum(
+            image_tokens(raw, detail) for raw, detail in images
+        )
         completion_tokens = tokens_of(completion_text)
         self._usage(entry, prompt_tokens, completion_tokens, 0)
         choices = [{"index": 0, "message": message, "logprobs": None, "finish_reason": finish}]
@@ -286,6 +294,14 @@ def _judge(text: str, competitors) -> dict:
     claims = [c for c in JUDGED_CLAIMS if c in copy]
     if claims:
         return {"verdict": "uncertain", "reasons": [f"claims '{claims[0]}' without proof"]}
+    return {"verdict": "safe", "reasons": []}
+
+
+def _judge_image(fault: str | None) -> dict:
+    """The image judge's verdict: the sandbox's images are flat colours, so safe, unless
+    the "unsafe" fault stands for an image a real judge would refuse."""
+    if fault == "unsafe":
+        return {"verdict": "unsafe", "reasons": [UNSAFE_IMAGE]}
     return {"verdict": "safe", "reasons": []}
 
 

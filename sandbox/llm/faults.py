@@ -26,7 +26,8 @@ CONTENT = (
     "missing_fields",  # a required property left out
     "wrong_types",  # a number where a string belongs and the other way round
     "too_long",  # strings far past the schema's maxLength
-    "unsafe",  # copy that breaks brand rules: superlatives, a competitor, a claim, CAPS
+    "unsafe",  # copy that breaks brand rules (superlatives, a competitor, CAPS); an image
+    # judge's "unsafe" verdict
     "injection_echo",  # obeys an instruction injected into the brief and echoes it
     "length",  # finish_reason "length": the answer stops mid-way
     "empty",  # 200 with no choices (or no images), usage still reported
@@ -41,6 +42,8 @@ DEFAULTS = {
     "latencyMs": 0.0,
     "competitors": ["Acme Ads", "AdCorp"],
     "apiKey": "sk-sandbox",
+    # False plays a provider whose model takes no images (a 400 on an image part).
+    "vision": True,
 }
 
 

@@ -133,9 +133,7 @@ def test_assets_change_only_while_the_launch_is_in_review(llm, alice):
         asset_reject(asset=asset(campaign, "Free returns on shoes"), note="x", actor=alice.analyst)
 
 
-def test_an_image_regenerated_is_a_new_stored_image_a_person_still_looks_at(
-    llm, alice, settings, tmp_path
-):
+def test_an_image_regenerated_is_a_new_stored_image_judged_again(llm, alice, settings, tmp_path):
     from django.core.files.storage import default_storage
 
     from creative.launch.images import stored_name
@@ -148,6 +146,8 @@ def test_an_image_regenerated_is_a_new_stored_image_a_person_still_looks_at(
 
     assert new.image_url != "/media/launch-images/none.png"
     assert default_storage.exists(stored_name(new.image_url))
-    assert new.verdict == Verdict.UNCERTAIN and new.review == AssetReview.PROPOSED
+    assert new.verdict == Verdict.SAFE and new.review == AssetReview.PROPOSED
     call = AICall.objects.get(purpose=Purpose.IMAGE)
     assert call.campaign_id == campaign.pk
+    judged = AICall.objects.get(purpose=Purpose.SAFETY, prompt_version__name="image-safety-judge")
+    assert judged.campaign_id == campaign.pk
