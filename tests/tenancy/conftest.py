@@ -10,7 +10,12 @@ from django.core import serializers
 from django.utils import timezone
 
 from campaigns.models import (
+    Ad,
+    AdKind,
     Alert,
+    Asset,
+    AssetKind,
+    CampaignStatus,
     ChangeSet,
     DailyMetric,
     GuardrailPolicy,
@@ -19,7 +24,7 @@ from campaigns.models import (
 from executors.models import ExecutionLog
 from experiments.models import Experiment
 from optimizer.models import OptimizationRun
-from tests.factories import make_recommendation
+from tests.factories import make_ad_group, make_launched_campaign, make_recommendation
 
 
 @pytest.fixture
@@ -59,8 +64,22 @@ def victim(alice):
     experiment = Experiment.objects.create(
         account=alice.account, kind="holdout", name="alice experiment", planned_days=28
     )
+    # A launch in review, with one ad and one headline: what the briefs and assets show.
+    launch = make_launched_campaign(
+        alice.account, status=CampaignStatus.PENDING_DEPLOYMENT, name="alice launch"
+    )
+    ad = Ad.objects.create(
+        campaign=launch,
+        ad_group=make_ad_group(launch, external_id=""),
+        kind=AdKind.RESPONSIVE_SEARCH,
+    )
+    asset = Asset.objects.create(
+        campaign=launch, ad=ad, kind=AssetKind.HEADLINE, text="Warm merino socks"
+    )
     return SimpleNamespace(
         experiment=experiment,
+        brief=launch.brief,
+        asset=asset,
         **vars(alice),
         metric=metric,
         run=run,

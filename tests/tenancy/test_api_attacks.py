@@ -29,6 +29,8 @@ TARGET = {
     "alerts": "alert",
     "policies": "policy",
     "experiments": "experiment",
+    "briefs": "brief",
+    "assets": "asset",
 }
 # Filters that take another row's id, and which of alice's rows to pass.
 FK_FILTERS = {
@@ -62,6 +64,11 @@ BODIES = {
     "stop": {"note": "x"},
     "ship": {"note": "x"},
     "readouts": None,
+    "generate": {},
+    "review": None,
+    "reset": {"reason": "x"},
+    "edit": {"text": "pwned"},
+    "regenerate": {"note": "x"},
 }
 ENDPOINTS = [(prefix, viewset) for prefix, viewset, _ in router.registry]
 NOT_FOUND = {"code": "not_found", "message": "Not found, or not yours to see."}
