@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the WSGI process, before sessions and auth: no
+    # Django view, no debug page, and far-future caching of the hashed names.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,7 +228,31 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("SPECTRA_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves it, collected or not
+# Outside production WhiteNoise also finds files in the apps, so a server with DEBUG
+# off serves them without a collectstatic; production serves only what was collected.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+# Production serves what `collectstatic` gathered, under content-hashed names that
+# WhiteNoise caches for a year and serves compressed; a missing file is an error at
+# start-up, not a broken page. Development and tests find files in the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# The production web server (`manage.py serve`, waitress): where it listens and how
+# many requests it works on at once.
+SPECTRA_WEB_LISTEN = env_str("SPECTRA_WEB_LISTEN", "127.0.0.1:8000")
+SPECTRA_WEB_THREADS = env_int("SPECTRA_WEB_THREADS", 8, minimum=1)
+# The TLS-terminating proxy in front (an address, or `*` inside a private network):
+# only its X-Forwarded-Proto/-For are believed; anyone else's are dropped.
+SPECTRA_TRUSTED_PROXY = env_str("SPECTRA_TRUSTED_PROXY", "")
 # Files Spectra makes (a launch's generated images); shown through scoped admin views,
 # not served publicly: an image belongs to a tenant.
 MEDIA_ROOT = Path(env_str("SPECTRA_MEDIA_ROOT", str(VAR_DIR / "media")))
