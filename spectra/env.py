@@ -140,3 +140,18 @@ def env_ports(name: str) -> list[int]:
             raise ImproperlyConfigured(f"{name} has {item!r}: ports are numbers from 1 to 65535.")
         ports.append(int(item))
     return ports
+
+
+def env_networks(name: str, default: list[str]) -> list:
+    """IP networks, comma-separated CIDRs (`10.0.0.0/8,::1/128`); a bare address is a /32."""
+    import ipaddress
+
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP network (e.g. 10.0.0.0/8)."
+            ) from None
+    return networks

@@ -19,6 +19,7 @@ from spectra.env import (
     env_hosts,
     env_int,
     env_list,
+    env_networks,
     env_ports,
     env_secret,
     env_str,
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so a request's time includes every other middleware.
+    "spectra.request_metrics.RequestLatency",
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the WSGI process, before sessions and auth: no
     # Django view, no debug page, and far-future caching of the hashed names.
@@ -334,6 +337,9 @@ PLATFORM_DAILY_OPERATIONS = {
 # organization's admins and approvers and its webhook; created on first use.
 SPECTRA_OPERATORS_ORG = env_str("SPECTRA_OPERATORS_ORG", "spectra-operators")
 # The watchdog calls the scheduler stopped when a repeating job is this late.
+# Prometheus scrapes /metrics/ with this bearer token, or from these networks without one.
+SPECTRA_METRICS_TOKEN = env_secret("SPECTRA_METRICS_TOKEN", required=False)
+SPECTRA_METRICS_NETWORKS = env_networks("SPECTRA_METRICS_NETWORKS", ["127.0.0.0/8", "::1/128"])
 SPECTRA_SCHEDULE_LATE_MINUTES = env_int("SPECTRA_SCHEDULE_LATE_MINUTES", 10, minimum=2)
 SPECTRA_LLM_BASE_URL = env_str("SPECTRA_LLM_BASE_URL", "")
 SPECTRA_LLM_API_KEY = env_str("SPECTRA_LLM_API_KEY", "")

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from spectra.health import healthz, readyz
+from spectra.metrics_view import metrics
 from spectra.views import attention_view
 
 admin.site.site_header = "Spectra"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("healthz/", healthz, name="healthz"),
     path("readyz/", readyz, name="readyz"),
+    path("metrics/", metrics, name="metrics"),
     # Before the admin's own URLs, which would take "attention/" for an app label.
     path("admin/attention/", admin.site.admin_view(attention_view), name="attention"),
     path("admin/", admin.site.urls),

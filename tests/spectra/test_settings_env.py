@@ -94,3 +94,18 @@ def test_it_reads_a_list_and_strings(monkeypatch):
     monkeypatch.setenv(NAME, " spectra.example.com, ,admin.example.com ")
     assert env_list(NAME, []) == ["spectra.example.com", "admin.example.com"]
     assert env_str(NAME) == " spectra.example.com, ,admin.example.com "
+
+
+def test_networks_are_cidrs_and_a_typo_stops_start_up(monkeypatch):
+    import ipaddress
+
+    from spectra.env import env_networks
+
+    monkeypatch.setenv("SPECTRA_METRICS_NETWORKS", "10.0.0.0/8, 192.168.1.7")
+    assert env_networks("SPECTRA_METRICS_NETWORKS", []) == [
+        ipaddress.ip_network("10.0.0.0/8"),
+        ipaddress.ip_network("192.168.1.7/32"),
+    ]
+    monkeypatch.setenv("SPECTRA_METRICS_NETWORKS", "10.0.0.0/33")
+    with pytest.raises(ImproperlyConfigured, match="SPECTRA_METRICS_NETWORKS"):
+        env_networks("SPECTRA_METRICS_NETWORKS", [])
