@@ -179,3 +179,28 @@ def test_negatives_are_refused_as_google_refuses_them(sandbox):
     )
     assert checked.status_code == 200
     assert not sandbox.app.world.search_terms.negatives.criteria  # validateOnly wrote nothing
+
+
+def test_a_restarted_sandbox_replays_the_negatives_and_their_effect(sandbox):
+    from executors.sandbox.store import from_state, to_state
+
+    term = _irrelevant_term(sandbox)
+    op = {
+        "create": {
+            "campaign": CAMPAIGN,
+            "negative": True,
+            "keyword": {"text": term, "matchType": "EXACT"},
+        }
+    }
+    assert _mutate(sandbox, "campaignCriteria", [op]).status_code == 200
+    _advance(sandbox, 3)
+    world = sandbox.app.world
+
+    again = from_state(to_state(world))
+
+    assert again.search_terms.negatives.criteria == world.search_terms.negatives.criteria
+    for day in range(world.today):
+        assert (again.search_terms.days[day] == world.search_terms.days[day]).all()
+    assert (
+        again.metrics(list(range(world.today)), 0) == world.metrics(list(range(world.today)), 0)
+    ).all()
