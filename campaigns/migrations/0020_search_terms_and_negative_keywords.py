@@ -6,93 +6,193 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0019_structure_changes'),
-        ('optimizer', '0002_seasonal_event_history'),
+        ("campaigns", "0019_structure_changes"),
+        ("optimizer", "0002_seasonal_event_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchTermDay',
+            name="SearchTermDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=255)),
-                ('date', models.DateField()),
-                ('status', models.CharField(default='NONE', max_length=16)),
-                ('impressions', models.PositiveBigIntegerField(default=0)),
-                ('clicks', models.PositiveBigIntegerField(default=0)),
-                ('cost', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('conversions', models.DecimalField(decimal_places=4, default=0, max_digits=14)),
-                ('conversion_value', models.DecimalField(decimal_places=2, default=0, max_digits=16)),
-                ('synced_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=255)),
+                ("date", models.DateField()),
+                ("status", models.CharField(default="NONE", max_length=16)),
+                ("impressions", models.PositiveBigIntegerField(default=0)),
+                ("clicks", models.PositiveBigIntegerField(default=0)),
+                ("cost", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("conversions", models.DecimalField(decimal_places=4, default=0, max_digits=14)),
+                (
+                    "conversion_value",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16),
+                ),
+                ("synced_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['-date', 'text'],
+                "ordering": ["-date", "text"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='recommendation',
-            name='recommendation_kind_valid',
+            model_name="recommendation",
+            name="recommendation_kind_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='recommendation',
-            name='recommendation_structure_present',
+            model_name="recommendation",
+            name="recommendation_structure_present",
         ),
         migrations.AddField(
-            model_name='brief',
-            name='excluded_terms',
-            field=models.JSONField(blank=True, default=list, help_text="Words the offer excludes (e.g. ['free', 'jobs']): search terms with them are proposed as negative keywords."),
+            model_name="brief",
+            name="excluded_terms",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Words the offer excludes (e.g. ['free', 'jobs']): search terms with them are proposed as negative keywords.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalbrief',
-            name='excluded_terms',
-            field=models.JSONField(blank=True, default=list, help_text="Words the offer excludes (e.g. ['free', 'jobs']): search terms with them are proposed as negative keywords."),
+            model_name="historicalbrief",
+            name="excluded_terms",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Words the offer excludes (e.g. ['free', 'jobs']): search terms with them are proposed as negative keywords.",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalrecommendation',
-            name='kind',
-            field=models.CharField(choices=[('budget', 'Budget change'), ('bid', 'Bid change'), ('audience_activate', 'Activate audience'), ('audience_suppress', 'Suppress audience'), ('pause', 'Pause campaign'), ('resume', 'Resume campaign'), ('keyword_add', 'Add keyword'), ('keyword_remove', 'Remove keyword'), ('ad_replace', 'Replace ad copy'), ('ad_group_pause', 'Pause ad group'), ('ad_group_resume', 'Resume ad group'), ('negative_keyword', 'Add negative keyword')], max_length=24),
+            model_name="historicalrecommendation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("budget", "Budget change"),
+                    ("bid", "Bid change"),
+                    ("audience_activate", "Activate audience"),
+                    ("audience_suppress", "Suppress audience"),
+                    ("pause", "Pause campaign"),
+                    ("resume", "Resume campaign"),
+                    ("keyword_add", "Add keyword"),
+                    ("keyword_remove", "Remove keyword"),
+                    ("ad_replace", "Replace ad copy"),
+                    ("ad_group_pause", "Pause ad group"),
+                    ("ad_group_resume", "Resume ad group"),
+                    ("negative_keyword", "Add negative keyword"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AlterField(
-            model_name='recommendation',
-            name='kind',
-            field=models.CharField(choices=[('budget', 'Budget change'), ('bid', 'Bid change'), ('audience_activate', 'Activate audience'), ('audience_suppress', 'Suppress audience'), ('pause', 'Pause campaign'), ('resume', 'Resume campaign'), ('keyword_add', 'Add keyword'), ('keyword_remove', 'Remove keyword'), ('ad_replace', 'Replace ad copy'), ('ad_group_pause', 'Pause ad group'), ('ad_group_resume', 'Resume ad group'), ('negative_keyword', 'Add negative keyword')], max_length=24),
+            model_name="recommendation",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("budget", "Budget change"),
+                    ("bid", "Bid change"),
+                    ("audience_activate", "Activate audience"),
+                    ("audience_suppress", "Suppress audience"),
+                    ("pause", "Pause campaign"),
+                    ("resume", "Resume campaign"),
+                    ("keyword_add", "Add keyword"),
+                    ("keyword_remove", "Remove keyword"),
+                    ("ad_replace", "Replace ad copy"),
+                    ("ad_group_pause", "Pause ad group"),
+                    ("ad_group_resume", "Resume ad group"),
+                    ("negative_keyword", "Add negative keyword"),
+                ],
+                max_length=24,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['budget', 'bid', 'audience_activate', 'audience_suppress', 'pause', 'resume', 'keyword_add', 'keyword_remove', 'ad_replace', 'ad_group_pause', 'ad_group_resume', 'negative_keyword'])), name='recommendation_kind_valid'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "budget",
+                            "bid",
+                            "audience_activate",
+                            "audience_suppress",
+                            "pause",
+                            "resume",
+                            "keyword_add",
+                            "keyword_remove",
+                            "ad_replace",
+                            "ad_group_pause",
+                            "ad_group_resume",
+                            "negative_keyword",
+                        ],
+                    )
+                ),
+                name="recommendation_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recommendation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['keyword_add', 'keyword_remove', 'ad_replace', 'negative_keyword']), _negated=True), models.Q(('campaign__isnull', False), ('structure__isnull', False)), _connector='OR'), name='recommendation_structure_present'),
+            model_name="recommendation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        (
+                            "kind__in",
+                            ["keyword_add", "keyword_remove", "ad_replace", "negative_keyword"],
+                        ),
+                        _negated=True,
+                    ),
+                    models.Q(("campaign__isnull", False), ("structure__isnull", False)),
+                    _connector="OR",
+                ),
+                name="recommendation_structure_present",
+            ),
         ),
         migrations.AddField(
-            model_name='searchtermday',
-            name='account',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_terms', to='campaigns.adaccount'),
+            model_name="searchtermday",
+            name="account",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="search_terms",
+                to="campaigns.adaccount",
+            ),
         ),
         migrations.AddField(
-            model_name='searchtermday',
-            name='ad_group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_terms', to='campaigns.adgroup'),
+            model_name="searchtermday",
+            name="ad_group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="search_terms",
+                to="campaigns.adgroup",
+            ),
         ),
         migrations.AddField(
-            model_name='searchtermday',
-            name='campaign',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_terms', to='campaigns.campaign'),
+            model_name="searchtermday",
+            name="campaign",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="search_terms",
+                to="campaigns.campaign",
+            ),
         ),
         migrations.AddIndex(
-            model_name='searchtermday',
-            index=models.Index(fields=['campaign', 'date'], name='searchtermday_campaign_date'),
+            model_name="searchtermday",
+            index=models.Index(fields=["campaign", "date"], name="searchtermday_campaign_date"),
         ),
         migrations.AddConstraint(
-            model_name='searchtermday',
-            constraint=models.UniqueConstraint(fields=('ad_group', 'text', 'date'), name='searchtermday_unique'),
+            model_name="searchtermday",
+            constraint=models.UniqueConstraint(
+                fields=("ad_group", "text", "date"), name="searchtermday_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='searchtermday',
-            constraint=models.CheckConstraint(condition=models.Q(('conversion_value__gte', 0), ('conversions__gte', 0), ('cost__gte', 0)), name='searchtermday_non_negative'),
+            model_name="searchtermday",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("conversion_value__gte", 0), ("conversions__gte", 0), ("cost__gte", 0)
+                ),
+                name="searchtermday_non_negative",
+            ),
         ),
     ]
