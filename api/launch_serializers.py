@@ -73,6 +73,7 @@ class BriefSerializer(serializers.ModelSerializer):
             "prices",
             "audience_notes",
             "brand_notes",
+            "excluded_terms",
             "text_only",
             "review_flags",
             "failure_reason",
@@ -125,6 +126,13 @@ class BriefCreateSerializer(StrictInputMixin, serializers.Serializer):
     )
     brand_notes = serializers.CharField(
         max_length=4000, required=False, default="", allow_blank=True
+    )
+    excluded_terms = _words(
+        80,
+        required=False,
+        default=list,
+        help_text="Words the offer excludes, e.g. ['free', 'jobs']: search terms with them "
+        "are proposed as negative keywords.",
     )
 
 

@@ -128,6 +128,18 @@ KINDS: dict[str, ChangeKind] = {
         inverse=K.AD_GROUP_PAUSE,
         structure=True,
     ),
+    # A search term kept out of a campaign (a campaign-level negative keyword); undone
+    # by removing that negative.
+    K.NEGATIVE_KEYWORD: ChangeKind(
+        K.NEGATIVE_KEYWORD,
+        "campaign",
+        "keywords",
+        "status",
+        "absent",
+        "present",
+        inverse=K.KEYWORD_REMOVE,
+        structure=True,
+    ),
 }
 assert set(KINDS) == set(K.values), "every kind of recommendation is declared here"
 

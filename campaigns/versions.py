@@ -299,7 +299,7 @@ def structure_in_words(rec) -> str:
     if rec.kind in ("ad_group_pause", "ad_group_resume"):
         return f"{'Pause' if rec.kind == 'ad_group_pause' else 'Resume'} ad group {_q(group)}"
     if "text" in s:
-        verb = "Add" if rec.kind == "keyword_add" else "Remove"
+        verb = "Add" if rec.kind in ("keyword_add", "negative_keyword") else "Remove"
         what = "negative keyword" if s.get("negative") else "keyword"
         return f"{verb} {what} {_q(s['text'])} [{s['match_type']}] in {group}"
 

@@ -47,6 +47,9 @@ def keyword_spec(rec, *, customer: str, ad_group_external_id: str | None) -> dic
         "text": s["text"],
         "match_type": s["match_type"],
         "negative": bool(s["negative"]),
+        # In the account's shared negative-keyword list (attached to the campaign) rather
+        # than a criterion of the campaign alone.
+        "list": bool(s.get("list")),
     }
 
 
@@ -82,6 +85,7 @@ class GoogleStructure:
 
     def __init__(self, client):
         self.client = client
+        self.lists = SharedNegatives(client)
 
     # --- what the platform shows ----------------------------------------------------
     def lookup(self, campaign: str) -> dict:
@@ -153,8 +157,16 @@ class GoogleStructure:
 
     def read(self, specs: dict) -> dict:
         """{key: PRESENT | ABSENT} for `{key: spec}`, one lookup per campaign."""
-        found = {c: self.lookup(c) for c in {s["campaign"] for s in specs.values()}}
-        return {key: self.state(spec, found[spec["campaign"]]) for key, spec in specs.items()}
+        mine = {k: s for k, s in specs.items() if not s.get("list")}
+        found = {c: self.lookup(c) for c in {s["campaign"] for s in mine.values()}}
+        listed = {k: s for k, s in specs.items() if s.get("list")}
+        shown = self.lists.lookup() if listed else None
+        return {
+            key: self.lists.state(spec, shown)
+            if spec.get("list")
+            else self.state(spec, found[spec["campaign"]])
+            for key, spec in specs.items()
+        }
 
     # --- the operations -------------------------------------------------------------
     def operations(self, spec: dict, found: dict) -> list[tuple[str, dict]]:
@@ -247,6 +259,11 @@ class GoogleStructure:
         results: list[OperationResult] = []
         for n, (target, spec) in enumerate(changes):
             try:
+                if spec.get("list"):
+                    results.append(self.lists.apply(target, spec, validate_only=validate_only))
+                    if not results[-1].ok and not partial_failure:
+                        break
+                    continue
                 ops = self.operations(spec, self.lookup(spec["campaign"]))
                 if not ops:  # the platform shows it already (an earlier attempt landed)
                     results.append(OperationResult(str(target), True))
@@ -265,6 +282,9 @@ class GoogleStructure:
 
     def simulate(self, target, spec) -> dict:
         """Dry run: the operations the change would send, checked with validateOnly."""
+        if spec.get("list"):
+            result = self.lists.apply(target, spec, validate_only=True)
+            return {"operations": "shared list", "validation": "ok" if result.ok else result.error}
         ops = self.operations(spec, self.lookup(spec["campaign"]))
         if not ops:
             return {"operations": [], "validation": "ok: the platform shows it already"}
@@ -273,6 +293,100 @@ class GoogleStructure:
             "operations": [{"service": s, **op} for s, op in ops],
             "validation": "ok" if result.ok else result.error,
         }
+
+
+class SharedNegatives:
+    """The account's shared negative-keyword list (SharedSet of type NEGATIVE_KEYWORDS).
+
+    Created once, when the first negative needs it, and found again by its name, so
+    creating it is idempotent without a key; a keyword is added to it only if it is not
+    there, and the list attached to a campaign only if it is not attached.
+    """
+
+    NAME = "Spectra negative keywords"
+
+    def __init__(self, client):
+        self.client = client
+
+    def lookup(self) -> dict:
+        found: dict = {"set": None, "keywords": {}, "campaigns": set()}
+        for row in self.client.search(
+            "SELECT shared_set.resource_name, shared_set.name, shared_set.type, "
+            f"shared_set.status FROM shared_set WHERE shared_set.name = {gaql_string(self.NAME)}"
+        ):
+            s = row["sharedSet"]
+            if s.get("status") != REMOVED and s.get("type") == "NEGATIVE_KEYWORDS":
+                found["set"] = s["resourceName"]
+        if found["set"] is None:
+            return found
+        where = f"WHERE shared_criterion.shared_set = {gaql_string(found['set'])}"
+        for row in self.client.search(
+            "SELECT shared_criterion.resource_name, shared_criterion.keyword.text, "
+            f"shared_criterion.keyword.match_type FROM shared_criterion {where}"
+        ):
+            c = row["sharedCriterion"]
+            kw = c.get("keyword") or {}
+            found["keywords"][(kw.get("text", "").lower(), kw.get("matchType"))] = c["resourceName"]
+        for row in self.client.search(
+            "SELECT campaign_shared_set.campaign, campaign_shared_set.status "
+            "FROM campaign_shared_set WHERE campaign_shared_set.shared_set = "
+            f"{gaql_string(found['set'])}"
+        ):
+            link = row["campaignSharedSet"]
+            if link.get("status") != REMOVED:
+                found["campaigns"].add(link["campaign"])
+        return found
+
+    def state(self, spec: dict, found: dict) -> str:
+        there = (spec["text"].lower(), spec["match_type"]) in found["keywords"]
+        return PRESENT if there and spec["campaign"] in found["campaigns"] else ABSENT
+
+    def _one(self, service, op, target, validate_only) -> OperationResult:
+        try:
+            response = self.client.mutate_operations(
+                service, [op], validate_only=validate_only, partial_failure=False
+            )
+        except OutcomeUnknown:
+            raise
+        except PlatformError as exc:
+            if exc.status != 400:
+                raise
+            reasons = self.client.refusal_messages((exc.body or {}).get("error"))
+            return OperationResult(str(target), False, "; ".join(reasons.values()) or str(exc))
+        names = [r.get("resourceName", "") for r in response.get("results") or [] if r]
+        return OperationResult(str(target), True, resource_name=", ".join(names))
+
+    def apply(self, target, spec: dict, *, validate_only: bool = False) -> OperationResult:
+        """Take the platform to what `spec` says, one step at a time, each only if needed."""
+        found = self.lookup()
+        key = (spec["text"].lower(), spec["match_type"])
+        if spec["kind"] == "keyword_remove":
+            existing = found["keywords"].get(key)
+            if not existing:
+                return OperationResult(str(target), True)
+            return self._one("sharedCriteria", {"remove": existing}, target, validate_only)
+        shared = found["set"]
+        if shared is None:
+            made = self._one(
+                "sharedSets",
+                {"create": {"name": self.NAME, "type": "NEGATIVE_KEYWORDS"}},
+                target,
+                validate_only,
+            )
+            if not made.ok or validate_only:
+                return made
+            shared = made.resource_name
+        result = OperationResult(str(target), True)
+        if key not in found["keywords"]:
+            keyword = {"text": spec["text"], "matchType": spec["match_type"]}
+            create = {"sharedSet": shared, "keyword": keyword}
+            result = self._one("sharedCriteria", {"create": create}, target, validate_only)
+            if not result.ok:
+                return result
+        if spec["campaign"] not in found["campaigns"]:
+            create = {"campaign": spec["campaign"], "sharedSet": shared}
+            result = self._one("campaignSharedSets", {"create": create}, target, validate_only)
+        return result
 
 
 def _copy(final_url, headlines, descriptions) -> tuple:

@@ -30,6 +30,7 @@ from campaigns.models import (
     Campaign,
     CampaignStatus,
     DailyMetric,
+    Platform,
     QuarantinedRow,
     QuarantineKind,
     SyncRun,
@@ -40,6 +41,7 @@ from executors.clients.errors import PlatformError, error_summary, shown_text
 from executors.clients.factory import client_for
 from executors.metric_upsert import upsert_metrics
 from executors.own_writes import OwnWrites
+from executors.search_terms import sync_search_terms
 from executors.sync_rows import (
     BadRow,
     clean_ad_group,
@@ -382,6 +384,15 @@ def sync_account(
         client = client or client_for(account)
         ad_groups = _sync_structure(account, client, quarantine, actor, run)
         _sync_metrics(account, client, quarantine, ad_groups, date_from, date_to, run)
+        if account.platform == Platform.GOOGLE_ADS:  # Adobe has no search-terms report
+            sync_search_terms(
+                account=account,
+                client=client,
+                ad_groups=ad_groups,
+                date_from=date_from,
+                date_to=date_to,
+                quarantine=quarantine,
+            )
         _refresh_spend_to_date(account)
     except PlatformError as exc:
         run.rows_quarantined = quarantine.flush()

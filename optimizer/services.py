@@ -28,6 +28,7 @@ from campaigns.services.recommendations import (
 from optimizer.load import CAMPAIGN_DAYS, load_account_inputs
 from optimizer.models import OptimizationRun, RunStatus
 from optimizer.money import currency_symbol
+from optimizer.negative_proposals import negative_proposals
 from optimizer.pipeline import plan_account
 from optimizer.plan import Plan
 
@@ -65,7 +66,8 @@ def _claim_run(account: AdAccount, as_of: date, now: datetime) -> tuple[Optimiza
 def optimize_account(
     *, account: AdAccount, as_of: date | None = None, actor=None, now: datetime | None = None
 ) -> OptimizationRun:
-    """Decide budget, bid and audience changes for one account and store them as proposals."""
+    """Decide budget, bid, audience and negative-keyword changes for one account and
+    store them as proposals."""
     actor = actor or system_user()
     authorize(actor, "optimizer.run_optimization", account)
     now = now or timezone.now()
@@ -86,8 +88,16 @@ def optimize_account(
         )
         loaded = time.perf_counter()
         plan = plan_account(inputs, limits=limits, autonomy=account.autonomy)
+        negatives = negative_proposals(
+            account,
+            as_of=as_of,
+            alpha=float(limits.significance_level),
+            run=run,
+            expires=now + timedelta(hours=limits.recommendation_ttl_hours),
+            policy_version=limits.version,
+        )
         planned = time.perf_counter()
-        _persist(run, account, inputs, plan, limits, actor, now)
+        _persist(run, account, inputs, plan, limits, actor, now, negatives)
     except Exception as exc:
         OptimizationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED,
@@ -119,7 +129,7 @@ def _target_filter(kind: str, ids: list[int]) -> Q:
     return Q(kind=kind, campaign_id__in=ids)
 
 
-def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
+def _persist(run, account, inputs, plan: Plan, limits, actor, now, negatives=()) -> None:
     c, g, a = inputs.campaigns, inputs.ad_groups, inputs.audiences
     expires = now + timedelta(hours=limits.recommendation_ttl_hours)
     rows = []
@@ -154,6 +164,8 @@ def _persist(run, account, inputs, plan: Plan, limits, actor, now) -> None:
         )
         if p.kind == RecommendationKind.BUDGET:
             pools.setdefault(int(c.portfolio[p.campaign_index]), []).append(rec)
+    # Negative keywords supersede nothing: each term is its own proposal, made once.
+    rows.extend(negatives)
     sets = [
         (ChangeSet(account=account, run=run, pool_id=pool or None, reason=_set_reason(legs)), legs)
         for pool, legs in pools.items()

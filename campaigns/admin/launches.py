@@ -35,7 +35,10 @@ BRIEF_GROUPS = [
     ("Where and what for", ["account", "name", "objective", "target_cpa", "target_roas"]),
     ("Budget and dates", ["daily_budget", "total_budget", "start_date", "end_date"]),
     ("Who sees it", ["locations", "languages", "audience_notes"]),
-    ("The offer", ["product", "landing_url", "selling_points", "prices", "brand_notes"]),
+    (
+        "The offer",
+        ["product", "landing_url", "selling_points", "prices", "brand_notes", "excluded_terms"],
+    ),
 ]
 REVIEWABLE = {S.PENDING_DEPLOYMENT, S.DEPLOYING, S.ACTIVE, S.PAUSED, S.OPTIMIZING, S.FAILED}
 
@@ -109,6 +112,11 @@ class BriefForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="Rules for this launch on top of the organization's brand rules.",
     )
+    excluded_terms = forms.CharField(
+        required=False,
+        help_text="Words the offer excludes, separated by commas: free, jobs. Search terms "
+        "with them are proposed as negative keywords.",
+    )
 
     def __init__(self, *args, user, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,6 +148,7 @@ class BriefForm(forms.Form):
             "prices": brief.prices,
             "audience_notes": brief.audience_notes,
             "brand_notes": brief.brand_notes,
+            "excluded_terms": _words(brief.excluded_terms),
         }
 
     def brief_data(self) -> dict:

@@ -97,6 +97,7 @@ KIND_SHORT = {
     K.AD_REPLACE: "ad copy",
     K.AD_GROUP_PAUSE: "pause group",
     K.AD_GROUP_RESUME: "resume group",
+    K.NEGATIVE_KEYWORD: "negative",
 }
 
 # Which permission each person-facing transition needs; the services check the same.

@@ -40,6 +40,7 @@ from campaigns.models.recommendations import (
     Source,
 )
 from campaigns.models.saved_filters import SavedFilter
+from campaigns.models.search_terms import SearchTermDay
 from campaigns.models.switch import ExecutionSwitch
 from campaigns.models.tenancy import Membership, Organization, Role
 
@@ -84,6 +85,7 @@ __all__ = [
     "Risk",
     "Role",
     "SavedFilter",
+    "SearchTermDay",
     "Severity",
     "Source",
     "SyncRun",

@@ -43,6 +43,12 @@ class Brief(RefuseUnsavedCopies, models.Model):
     brand_notes = models.TextField(
         blank=True, help_text="Rules for this launch on top of the organization's brand rules."
     )
+    excluded_terms = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Words the offer excludes (e.g. ['free', 'jobs']): search terms with them "
+        "are proposed as negative keywords.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

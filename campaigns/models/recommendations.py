@@ -25,6 +25,8 @@ class RecommendationKind(models.TextChoices):
     AD_REPLACE = "ad_replace", "Replace ad copy"
     AD_GROUP_PAUSE = "ad_group_pause", "Pause ad group"
     AD_GROUP_RESUME = "ad_group_resume", "Resume ad group"
+    # A search term that spends without converting, kept out (undone by KEYWORD_REMOVE).
+    NEGATIVE_KEYWORD = "negative_keyword", "Add negative keyword"
 
 
 class RecommendationStatus(models.TextChoices):
@@ -162,7 +164,9 @@ class Recommendation(ConcurrentTransitionMixin, models.Model):
                 name="recommendation_value_present_non_negative",
             ),
             models.CheckConstraint(
-                condition=~models.Q(kind__in=[K.KEYWORD_ADD, K.KEYWORD_REMOVE, K.AD_REPLACE])
+                condition=~models.Q(
+                    kind__in=[K.KEYWORD_ADD, K.KEYWORD_REMOVE, K.AD_REPLACE, K.NEGATIVE_KEYWORD]
+                )
                 | models.Q(structure__isnull=False, campaign__isnull=False),
                 name="recommendation_structure_present",
             ),

@@ -299,4 +299,5 @@ APPLY = {
     K.AD_REPLACE: apply_ad_replace,
     K.AD_GROUP_PAUSE: apply_ad_group_status,
     K.AD_GROUP_RESUME: apply_ad_group_status,
+    K.NEGATIVE_KEYWORD: apply_keyword_add,
 }

@@ -60,6 +60,7 @@ BRIEF_FIELDS = (
     "prices",
     "audience_notes",
     "brand_notes",
+    "excluded_terms",
 )
 
 
@@ -296,6 +297,9 @@ def brief_validate(*, account: AdAccount, data: dict, campaign: Campaign | None 
         ),
         "product": product,
         "landing_url": landing_url,
+        "excluded_terms": _strings(
+            data.get("excluded_terms"), "excluded_terms", errors, required=False
+        ),
     }
     for field, limit in (("prices", 300), ("audience_notes", 4000), ("brand_notes", 4000)):
         text = data.get(field) or ""

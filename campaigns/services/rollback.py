@@ -185,7 +185,7 @@ def campaign_rollback_to_version(
                 changes = changes.filter(kind__in=[K.AD_GROUP_PAUSE, K.AD_GROUP_RESUME])
             else:
                 changes = changes.filter(
-                    kind__in=[K.KEYWORD_ADD, K.KEYWORD_REMOVE],
+                    kind__in=[K.KEYWORD_ADD, K.KEYWORD_REMOVE, K.NEGATIVE_KEYWORD],
                     structure__text=fields["structure"]["text"],
                 )
             recs.append(

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable
 
+from executors.sandbox import google_search_terms
 from executors.sandbox.app import Request, Response
 from executors.sandbox.errors import AbortConnection, ApiError
 from executors.sandbox.faults import after_handling
@@ -180,6 +181,11 @@ class GoogleAdsApi:
         if unknown:
             raise bad_payload(unknown[0], f'Unknown name "{unknown[0]}": Cannot find field.')
         query = parse(body.get("query"))
+        if query.resource in google_search_terms.RESOURCES:
+            with self.app.lock:
+                return Response(
+                    200, google_search_terms.search(self.app.world, customer_id, query, request_id)
+                )
         if query.resource in ("experiment", "experiment_arm"):
             with self.app.lock:
                 return Response(200, self.experiments.search(customer_id, query))
@@ -208,7 +214,11 @@ class GoogleAdsApi:
     ) -> Response:
         if collection in EXPERIMENT_COLLECTIONS:
             return self._experiment_mutate(request, version, customer_id, collection)
-        if collection not in SERVICES and collection not in GOOGLE_COLLECTIONS:
+        if (
+            collection not in SERVICES
+            and collection not in GOOGLE_COLLECTIONS
+            and collection not in google_search_terms.COLLECTIONS
+        ):
             raise not_found(f"{collection}:mutate is not served by the sandbox.")
         self._authorise(request, version, customer_id)
         world = self.app.world
@@ -218,6 +228,13 @@ class GoogleAdsApi:
             raise quota_exhausted(1, f"Write rate limit of {limit:g} requests per second.")
         body = request.json()
         with self.app.lock:
+            if google_search_terms.serves_mutate(world, customer_id, collection, body):
+                payload = google_search_terms.serve_mutate(
+                    world, customer_id, collection, body, request_id
+                )
+                if self.app.state_path and not body.get("validateOnly"):
+                    world.save(self.app.state_path)
+                return Response(200, payload)
             payload, applied = mutate(world, customer_id, collection, body, request_id)
             if applied and self.app.state_path:
                 world.save(self.app.state_path)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from executors.sandbox import reports
+from executors.sandbox import google_search_terms, reports
 from executors.sandbox.google_errors import query_error
 from executors.sandbox.google_gaql import Condition, Query
 from executors.sandbox.google_resources import (
@@ -301,6 +301,11 @@ def _rows(scope: Scope, query: Query) -> Iterator[Row]:
         yield from _generated_rows(scope, query)
         for values in launched_rows(scope.world, scope.customer_id, query.resource):
             yield Row(launched=values)
+        if query.resource == "campaign_criterion":  # the world campaigns' negatives
+            for values in google_search_terms.campaign_criterion_rows(
+                scope.world, scope.customer_id
+            ):
+                yield Row(launched=values)
     else:
         yield from _generated_rows(scope, query)
 

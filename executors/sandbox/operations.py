@@ -12,7 +12,7 @@ import math
 import re
 import time
 
-from executors.sandbox import launched
+from executors.sandbox import google_search_terms, launched
 from executors.sandbox.errors import bad_request, not_found
 from executors.sandbox.world import World
 
@@ -50,6 +50,8 @@ def apply_write(
     """
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
+    if method == "POST" and google_search_terms.WRITE.match(path):
+        return world.search_terms.apply(path, body, world.today)  # validated when planned
     if method == "POST" and launched.GOOGLE_WRITE.match(path):
         return launched.apply_google(world, path, body)  # validated when planned
     if launched.is_adobe_create(method, path):

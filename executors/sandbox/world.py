@@ -16,6 +16,7 @@ import numpy as np
 
 from executors.sandbox import model
 from executors.sandbox.generate import generate_world
+from executors.sandbox.google_search_terms import SearchTerms
 from executors.sandbox.launched import Launched, google_curves
 from executors.sandbox.model import LAG_KERNEL, METRICS, WEEKDAY_MULTIPLIERS, Settings
 from executors.sandbox.response import ResponseCurves
@@ -153,6 +154,10 @@ class World:
         self._fatigue_log: list[np.ndarray] = []
         self._fatigue = generated.initial_fatigue.copy()
         self._today_metrics: np.ndarray | None = None
+        # Search terms and the negatives that block them (google_search_terms).
+        self.search_terms = SearchTerms(
+            seed, generated.ad_group_names, self.params.ad_group_campaign
+        )
         for settings in generated.history:
             self._effective = settings.copy()
             self._simulate_today()
@@ -221,9 +226,11 @@ class World:
     def today_metrics(self) -> np.ndarray:
         """Full-day metrics today will end with (settings for today can no longer change)."""
         if self._today_metrics is None:
-            self._today_metrics = model.simulate_day(
+            metrics = model.simulate_day(
                 self.params, self.seed, self.today, self._effective, self._fatigue
             )
+            # Negative keywords keep their terms' traffic out of the day.
+            self._today_metrics = self.search_terms.split_day(self.today, metrics)
         return self._today_metrics
 
     def metrics(self, days: np.ndarray, ad_groups: np.ndarray) -> np.ndarray:
