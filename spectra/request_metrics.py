@@ -7,7 +7,9 @@ from prometheus_client import CollectorRegistry, Histogram, ProcessCollector
 
 # Spectra's own registry: the web process's request histogram, its process figures and,
 # at scrape time, the figures read from the database (spectra.metrics).
-REGISTRY = CollectorRegistry(auto_describe=True)
+# No auto-describe: it would run the database collector at import (every manage.py
+# command, before migrations made its tables).
+REGISTRY = CollectorRegistry(auto_describe=False)
 ProcessCollector(registry=REGISTRY)
 
 REQUEST_SECONDS = Histogram(
