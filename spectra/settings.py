@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from spectra.env import (
     env_bool,
     env_choice,
+    env_decimal,
     env_fernet_key,
     env_hosts,
     env_int,
@@ -308,6 +309,10 @@ PLATFORM_DAILY_OPERATIONS = {
 SPECTRA_OPERATORS_ORG = env_str("SPECTRA_OPERATORS_ORG", "spectra-operators")
 # The watchdog calls the scheduler stopped when a repeating job is this late.
 SPECTRA_SCHEDULE_LATE_MINUTES = env_int("SPECTRA_SCHEDULE_LATE_MINUTES", 10, minimum=2)
+# What running Spectra costs an organization a month (USD), shown beside what it earned.
+SPECTRA_RUNNING_COST_USD_PER_MONTH = env_decimal(
+    "SPECTRA_RUNNING_COST_USD_PER_MONTH", "0", minimum="0"
+)
 SPECTRA_LLM_BASE_URL = env_str("SPECTRA_LLM_BASE_URL", "")
 SPECTRA_LLM_API_KEY = env_str("SPECTRA_LLM_API_KEY", "")
 SPECTRA_LLM_MODEL = env_str("SPECTRA_LLM_MODEL", "sandbox-writer")
