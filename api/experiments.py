@@ -24,11 +24,16 @@ from experiments.services import (
 
 class ReadoutSerializer(ModelSerializer):
     srm_warning = serializers.BooleanField(read_only=True)
+    metric = serializers.SerializerMethodField(
+        help_text="What `estimate`, `low` and `high` are the relative change in "
+        "(conversion_value, cpa: lower is better, roas)."
+    )
 
     class Meta:
         model = Readout
         fields = [
             "look",
+            "metric",
             "as_of",
             "first_day",
             "last_day",
@@ -47,6 +52,9 @@ class ReadoutSerializer(ModelSerializer):
             "explanation",
         ]
         read_only_fields = fields
+
+    def get_metric(self, obj) -> str:
+        return self.context["metric"]
 
 
 class ExperimentSerializer(ModelSerializer):
@@ -191,4 +199,6 @@ class ExperimentViewSet(
     def readouts(self, request, pk=None):
         """Every look so far, oldest first: the lift, its interval and the decision."""
         experiment = self.get_object()
-        return Response(ReadoutSerializer(experiment.readouts.order_by("look"), many=True).data)
+        readouts = experiment.readouts.order_by("look")
+        context = {"metric": experiment.metric}
+        return Response(ReadoutSerializer(readouts, many=True, context=context).data)

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from campaigns.money import minor_unit
-from experiments.models import ExperimentKind, Readout
+from experiments.models import ExperimentKind, ExperimentMetric, Readout
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def measured_lift_by_month(org_ids: list[int] | None) -> list[MeasuredLift]:
         .exclude(high=None)
         .exclude(treatment_value=None)
         .filter(experiment__kind__in=[ExperimentKind.HOLDOUT, ExperimentKind.SWITCHBACK])
+        # A CPA or ROAS change is not a lift in value: it earns nothing countable here.
+        .filter(experiment__metric=ExperimentMetric.CONVERSION_VALUE)
         .select_related("experiment__account__organization")
         .order_by("experiment_id", "-look")
     )

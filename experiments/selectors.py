@@ -45,11 +45,16 @@ def held_campaign_ids(account, today: dt.date | None = None) -> set[int]:
 def daily_totals(
     campaign_ids, first: dt.date, last: dt.date
 ) -> dict[int, dict[dt.date, tuple[float, float, float]]]:
-    """{campaign: {day: (conversion value, spend, impressions)}} over [first, last]."""
+    """{campaign: {day: (conversion value, spend, impressions, conversions)}} over [first, last]."""
     rows = (
         DailyMetric.objects.filter(campaign_id__in=list(campaign_ids), date__range=(first, last))
         .values("campaign_id", "date")
-        .annotate(value=Sum("conversion_value"), spend=Sum("spend"), impressions=Sum("impressions"))
+        .annotate(
+            value=Sum("conversion_value"),
+            spend=Sum("spend"),
+            impressions=Sum("impressions"),
+            conversions=Sum("conversions"),
+        )
     )
     totals: dict[int, dict] = defaultdict(dict)
     for row in rows:
@@ -57,6 +62,7 @@ def daily_totals(
             float(row["value"] or 0),
             float(row["spend"] or 0),
             float(row["impressions"] or 0),
+            float(row["conversions"] or 0),
         )
     return totals
 

@@ -46,7 +46,7 @@ def what_spectra_earned(org_ids: list[int] | None) -> list[Earned]:
             month__in=months, organization_id__in={m.organization_id for m in lifts}
         )
     )
-    running = Decimal(str(getattr(settings, "SPECTRA_RUNNING_COST_USD_PER_MONTH", 0)))
+    running = settings.SPECTRA_RUNNING_COST_USD_PER_MONTH.quantize(Decimal("0.01"))
     return [
         Earned(
             organization=m.organization,

@@ -6,6 +6,7 @@ into a silently different behaviour (e.g. "ture" read as False).
 
 import os
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -38,6 +39,22 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
     if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+    return value
+
+
+def env_decimal(name: str, default: str, *, minimum: str | None = None) -> Decimal:
+    """A decimal amount (money): read exactly, never through a float."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return Decimal(default)
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not value.is_finite():
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a finite number.")
+    if minimum is not None and value < Decimal(minimum):
         raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
     return value
 

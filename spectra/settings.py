@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from spectra.env import (
     env_bool,
     env_choice,
+    env_decimal,
     env_fernet_key,
     env_hosts,
     env_int,
@@ -341,6 +342,10 @@ SPECTRA_OPERATORS_ORG = env_str("SPECTRA_OPERATORS_ORG", "spectra-operators")
 SPECTRA_METRICS_TOKEN = env_secret("SPECTRA_METRICS_TOKEN", required=False)
 SPECTRA_METRICS_NETWORKS = env_networks("SPECTRA_METRICS_NETWORKS", ["127.0.0.0/8", "::1/128"])
 SPECTRA_SCHEDULE_LATE_MINUTES = env_int("SPECTRA_SCHEDULE_LATE_MINUTES", 10, minimum=2)
+# What running Spectra costs an organization a month (USD), shown beside what it earned.
+SPECTRA_RUNNING_COST_USD_PER_MONTH = env_decimal(
+    "SPECTRA_RUNNING_COST_USD_PER_MONTH", "0", minimum="0"
+)
 SPECTRA_LLM_BASE_URL = env_str("SPECTRA_LLM_BASE_URL", "")
 SPECTRA_LLM_API_KEY = env_str("SPECTRA_LLM_API_KEY", "")
 SPECTRA_LLM_MODEL = env_str("SPECTRA_LLM_MODEL", "sandbox-writer")

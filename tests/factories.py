@@ -159,9 +159,11 @@ def review_as_a_person(campaign: Campaign, actor) -> list[str]:
     return problems
 
 
-def make_daily_values(campaign: Campaign, days, *, value, spend=1000, impressions=10000):
-    """One ad group's daily metrics for `campaign` on each of `days`; `value` and `spend`
-    may be numbers or callables of the day."""
+def make_daily_values(
+    campaign: Campaign, days, *, value, spend=1000, impressions=10000, conversions=10
+):
+    """One ad group's daily metrics for `campaign` on each of `days`; `value`, `spend` and
+    `conversions` may be numbers or callables of the day."""
     from django.utils import timezone
 
     from campaigns.models import DailyMetric
@@ -176,7 +178,9 @@ def make_daily_values(campaign: Campaign, days, *, value, spend=1000, impression
                 date=day,
                 impressions=impressions,
                 clicks=impressions // 20,
-                conversions=Decimal("10"),
+                conversions=Decimal(
+                    str(round(conversions(day) if callable(conversions) else conversions, 2))
+                ),
                 conversion_value=Decimal(str(round(value(day) if callable(value) else value, 2))),
                 spend=Decimal(str(round(spend(day) if callable(spend) else spend, 2))),
                 synced_at=at,

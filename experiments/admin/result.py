@@ -1,11 +1,18 @@
 """What the result page shows: the lift with its interval over the looks, and the decision."""
 
 from campaigns.admin.charts import Series, line_chart
-from experiments.models import Experiment, ReadoutDecision
+from experiments.models import Experiment, ExperimentMetric, ReadoutDecision
 
 
 def _pct(value: float) -> str:
     return f"{value:+.0%}" if abs(value) >= 0.1 else f"{value:+.1%}"
+
+
+def metric_change(experiment: Experiment) -> str:
+    """What a readout's estimate is the relative change in."""
+    if experiment.metric == ExperimentMetric.CONVERSION_VALUE:
+        return "Lift in conversion value"
+    return f"Change in {experiment.get_metric_display()} ({experiment.metric.upper()})"
 
 
 def lift_chart(experiment: Experiment, readouts):
@@ -19,7 +26,7 @@ def lift_chart(experiment: Experiment, readouts):
             Series("95 % interval, low", [r.low for r in shown], colour="#6c757d", dashed=True),
             Series("95 % interval, high", [r.high for r in shown], colour="#6c757d", dashed=True),
         ],
-        title="Lift in conversion value at each look",
+        title=f"{metric_change(experiment)} at each look",
         limit=0.0,
         limit_label="no effect",
         value_format=_pct,
@@ -54,4 +61,6 @@ def shown(experiment: Experiment, readouts) -> dict:
         "mde": "—" if experiment.mde is None else f"{experiment.mde:.1%}",
         "lift": percent(latest.estimate) if latest else "—",
         "interval": interval(latest),
+        "metric": metric_change(experiment),
+        "better": "lower" if experiment.metric == ExperimentMetric.CPA else "higher",
     }

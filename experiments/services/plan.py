@@ -203,7 +203,9 @@ def experiment_plan(*, plan: ExperimentPlan, actor) -> Experiment:
         )
     if plan.metric != ExperimentMetric.CONVERSION_VALUE:
         warnings.append(
-            "Readouts measure the lift in conversion value; CPA and ROAS are not read yet."
+            f"The detectable effect above is planned on conversion value; the readouts measure "
+            f"the change in {plan.metric.upper()} (a ratio of sums, with a jackknife interval), "
+            "whose own detectable effect may differ."
         )
     warning = " ".join(warnings)
     with transaction.atomic():

@@ -29,18 +29,30 @@ from campaigns.account_time import account_today
 from experiments.models import (
     Experiment,
     ExperimentKind,
+    ExperimentMetric,
     ExperimentStatus,
     Readout,
     ReadoutDecision,
 )
-from experiments.readout import DRAWS, estimate_lift
+from experiments.readout import DRAWS, estimate_lift, estimate_ratio_lift
 from experiments.selectors import daily_totals, lag_days_of, switchback_period
 from experiments.stats.assignment import switchback_splits
+from experiments.stats.ratio import RatioTotals
 from experiments.stats.sequential import boundaries, nominal_alpha
 from experiments.stats.srm import SRM_P_THRESHOLD, sample_ratio_p_value
 from experiments.stats.windows import last_complete_day
 
 D = ReadoutDecision
+M = ExperimentMetric
+# Which of (conversion value, spend, conversions) each metric is: one total, or a ratio's
+# numerator and denominator.
+METRIC_PARTS = {M.CONVERSION_VALUE: [0], M.CPA: [1, 2], M.ROAS: [0, 1]}
+# How each metric's change reads, and which way is better.
+METRIC_WORDS = {
+    M.CONVERSION_VALUE: ("Lift", 1),
+    M.CPA: ("CPA change", -1),
+    M.ROAS: ("ROAS lift", 1),
+}
 
 
 def _days(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -157,44 +169,67 @@ def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) 
     cells = _cells(experiment, units, counted, lag)
     fields["days_counted"] = len({d for c in cells for d in c.days})
 
-    def value(campaign_id, days):
+    def sums(campaign_id, days) -> np.ndarray:  # (conversion value, spend, conversions)
         row = totals.get(campaign_id, {})
-        return sum(row.get(d, (0.0,))[0] for d in days)
+        picked = [row[d] for d in days if d in row]
+        return np.array([[r[0], r[1], r[3]] for r in picked]).sum(0) if picked else np.zeros(3)
 
     arms = np.array([c.treated for c in cells], dtype=bool)
     if experiment.kind == ExperimentKind.SWITCHBACK:
         # A campaign-period's pre-period is its campaign's pre-period days, pro rata.
         per_day = {
-            u.campaign_id: value(u.campaign_id, pre_days) / max(1, len(pre_days)) for u in units
+            u.campaign_id: sums(u.campaign_id, pre_days) / max(1, len(pre_days)) for u in units
         }
         pre = np.array([per_day[c.campaign_id] * len(c.days) for c in cells], float)
     else:
-        pre = np.array([value(c.campaign_id, pre_days) for c in cells], float)
-    # Cumulative value per cell at each planned look reached; looks an arm has no value at
-    # yet (a switchback's first days, all inside the lag) are not taken.
+        pre = np.array([sums(c.campaign_id, pre_days) for c in cells], float)
+    pre = pre.reshape(len(cells), 3)
+    parts = METRIC_PARTS[experiment.metric]
+    # Cumulative totals per cell at each planned look reached; looks an arm has nothing
+    # to measure at yet (a switchback's first days, all inside the lag) are not taken.
     looks, cuts, posts = [], [], []
     for k, n in enumerate(reached):
         cut = start + dt.timedelta(days=n - 1)
-        row = np.array([value(c.campaign_id, [d for d in c.days if d <= cut]) for c in cells])
-        if row.size and row[arms].sum() > 0 and row[~arms].sum() > 0:
+        row = np.array([sums(c.campaign_id, [d for d in c.days if d <= cut]) for c in cells])
+        row = row.reshape(len(cells), 3)
+        if row.size and all(row[arm][:, parts].sum(0).min() > 0 for arm in (arms, ~arms)):
             looks.append(k)
             cuts.append(cut)
             posts.append(row)
-    waiting = _why_wait(arms, pre, posts, lag, counted, look_days, reached)
+    waiting = _why_wait(arms, pre[:, parts], posts, lag, counted, look_days, reached)
     if waiting:
         return _append(fields, decision=D.WAIT, explanation=waiting)
     planned = tuple(n / experiment.planned_days for n in look_days)
     fractions = tuple(planned[k] for k in looks) + planned[len(reached) :]
     alpha = float(experiment.alpha)
-    readout = estimate_lift(
-        pre=pre,
-        posts=np.array(posts),
-        arms=arms,
-        fractions=fractions,
-        alpha=alpha,
-        seed=experiment.seed or 0,
-        **_design(experiment, units, cells),
-    )
+    posts = np.array(posts)  # (looks, cells, 3)
+    if len(parts) == 1:
+        readout = estimate_lift(
+            pre=pre[:, 0],
+            posts=posts[:, :, 0],
+            arms=arms,
+            fractions=fractions,
+            alpha=alpha,
+            seed=experiment.seed or 0,
+            **_design(experiment, units, cells),
+        )
+    else:
+        try:
+            readout = estimate_ratio_lift(
+                totals=RatioTotals(
+                    pre_numerator=pre[:, parts[0]],
+                    pre_denominator=pre[:, parts[1]],
+                    numerators=posts[:, :, parts[0]],
+                    denominators=posts[:, :, parts[1]],
+                ),
+                arms=arms,
+                fractions=fractions,
+                alpha=alpha,
+                seed=experiment.seed or 0,
+                **_ratio_design(experiment, units, cells),
+            )
+        except ValueError as exc:  # too few campaigns left in a bucket to judge
+            return _append(fields, decision=D.WAIT, explanation=f"Not enough to estimate: {exc}.")
     z = float(_z_boundaries(fractions, alpha)[readout.look])
     if readout.look < len(posts) - 1:
         # It stopped at an earlier look: what it reports is that look, whose verdict stands.
@@ -207,7 +242,7 @@ def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) 
         )
     srm_p = _srm(cells, totals)
     look = (looks[readout.look] + 1, len(look_days))
-    decision, explanation = _decide(readout, nominal_alpha(z), look, srm_p)
+    decision, explanation = _decide(readout, nominal_alpha(z), look, srm_p, experiment.metric)
     lift = readout.lift
     return _append(
         fields,
@@ -218,7 +253,7 @@ def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) 
         boundary_z=z,
         nominal_alpha=nominal_alpha(z),
         srm_p=srm_p,
-        treatment_value=Decimal(str(round(float(posts[readout.look][arms].sum()), 2))),
+        treatment_value=Decimal(str(round(float(posts[readout.look][arms, 0].sum()), 2))),
         decision=decision,
         explanation=explanation,
     )
@@ -236,6 +271,15 @@ def _design(experiment: Experiment, units, cells) -> dict:
     return {"strata": np.array([by_campaign[c.campaign_id] for c in cells])}
 
 
+def _ratio_design(experiment: Experiment, units, cells) -> dict:
+    """The value design, plus the groups the jackknife deletes together: a holdout's pairs
+    (the split was drawn within them), a switchback's campaign (its periods correlate)."""
+    design = _design(experiment, units, cells)
+    if experiment.kind == ExperimentKind.SWITCHBACK:
+        return {**design, "groups": np.array([c.campaign_id for c in cells])}
+    return {**design, "groups": design["strata"]}
+
+
 def _why_wait(arms, pre, posts, lag, counted, look_days, reached) -> str:
     if not counted:
         return (
@@ -249,8 +293,8 @@ def _why_wait(arms, pre, posts, lag, counted, look_days, reached) -> str:
         )
     if arms.sum() < 2 or (~arms).sum() < 2:
         return "Fewer than two units with complete days in an arm: not enough to estimate."
-    if not posts or pre[arms].sum() <= 0 or pre[~arms].sum() <= 0:
-        return "An arm has no conversion value yet (or none before the start)."
+    if not posts or min(pre[arm].sum(0).min() for arm in (arms, ~arms)) <= 0:
+        return "An arm has nothing to measure yet (or had nothing before the start)."
     return ""
 
 
@@ -261,28 +305,29 @@ def _bounded(end: float) -> float | None:
     return end if math.isfinite(end) and end > -1 else None
 
 
-def _decide(readout, must_beat: float, look: tuple[int, int], srm_p: float | None):
+def _decide(readout, must_beat: float, look: tuple[int, int], srm_p: float | None, metric):
     lift = readout.lift
+    name, better = METRIC_WORDS[metric]
     low, high = _bounded(lift.low), _bounded(lift.high)
     ends = (
         "no bound" if low is None else f"{low:+.1%}",
         "no bound" if high is None else f"{high:+.1%}",
     )
-    lifted = f"{lift.estimate:+.1%} (95 % interval {ends[0]} to {ends[1]})"
+    lifted = f"{name} {lift.estimate:+.1%} (95 % interval {ends[0]} to {ends[1]})"
     at = f"look {look[0]} of {look[1]}"
     if srm_p is not None and srm_p < SRM_P_THRESHOLD:
         return D.KEEP_RUNNING, (
-            f"Lift {lifted}, but the arms no longer match their planned split (sample-ratio "
+            f"{lifted}, but the arms no longer match their planned split (sample-ratio "
             f"p = {srm_p:.4f}): check which campaigns stopped reporting before deciding."
         )
     if readout.stopped:
-        if lift.estimate > 0:
-            return D.SHIP, f"Lift {lifted} crosses the boundary at {at} (p = {lift.p_value:.4f})."
-        return D.STOP, f"Lift {lifted}: Spectra's changes do worse, beyond the boundary at {at}."
+        if lift.estimate * better > 0:
+            return D.SHIP, f"{lifted} crosses the boundary at {at} (p = {lift.p_value:.4f})."
+        return D.STOP, f"{lifted}: Spectra's changes do worse, beyond the boundary at {at}."
     if look[0] == look[1]:
-        return D.STOP, f"Lift {lifted} at the planned end is not significant: stop."
+        return D.STOP, f"{lifted} at the planned end is not significant: stop."
     return D.KEEP_RUNNING, (
-        f"Lift {lifted} does not cross the boundary at {at} (an early look must be very "
+        f"{lifted} does not cross the boundary at {at} (an early look must be very "
         f"clear: p below about {must_beat:.4f}; here p = {lift.p_value:.4f}): keep running. "
         "The interval holds at every look, so reading it early is safe."
     )

@@ -71,6 +71,7 @@ def test_readouts_list_every_look(alice, monkeypatch):
 
     assert [r["look"] for r in looks] == [1, 2]
     assert looks[1]["low"] < looks[1]["estimate"] < looks[1]["high"]
+    assert {r["metric"] for r in looks} == {"conversion_value"}
 
 
 def test_another_organization_sees_nothing_and_cannot_plan_in_it(alice, bob):

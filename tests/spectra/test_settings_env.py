@@ -1,9 +1,11 @@
 """Environment readers: a typo in production config stops the process, loudly."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from spectra.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
+from spectra.env import env_bool, env_choice, env_decimal, env_int, env_list, env_secret, env_str
 
 NAME = "SPECTRA_TEST_SETTING"
 
@@ -109,3 +111,15 @@ def test_networks_are_cidrs_and_a_typo_stops_start_up(monkeypatch):
     monkeypatch.setenv("SPECTRA_METRICS_NETWORKS", "10.0.0.0/33")
     with pytest.raises(ImproperlyConfigured, match="SPECTRA_METRICS_NETWORKS"):
         env_networks("SPECTRA_METRICS_NETWORKS", [])
+
+
+def test_it_reads_a_decimal_amount_exactly(monkeypatch):
+    monkeypatch.setenv(NAME, " 450.10 ")
+    assert env_decimal(NAME, "0") == Decimal("450.10")
+
+
+@pytest.mark.parametrize("raw", ["12,50", "NaN", "Infinity", "-1"])
+def test_it_refuses_an_amount_it_cannot_use(monkeypatch, raw):
+    monkeypatch.setenv(NAME, raw)
+    with pytest.raises(ImproperlyConfigured, match=NAME):
+        env_decimal(NAME, "0", minimum="0")
