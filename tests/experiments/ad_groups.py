@@ -23,7 +23,9 @@ def ad_group_traffic(
     ctr = rng.beta(4 * alike**2, 80 * alike**2, groups) * np.where(
         treated, 1 + (ctr_lift or 0.0), 1.0
     )
-    cvr = rng.beta(3, 40, groups) * np.where(treated, 1 + (cvr_lift or 0.0), 1.0)
+    cvr = rng.beta(3 * alike**2, 40 * alike**2, groups) * np.where(
+        treated, 1 + (cvr_lift or 0.0), 1.0
+    )
     daily = rng.poisson(volume[:, None] * rng.lognormal(0, 0.3, (groups, days)))
     day_ctr = np.clip(ctr[:, None] * rng.lognormal(0, 0.2, (groups, days)), 0, 1)
     clicks = rng.binomial(daily, day_ctr)

@@ -117,3 +117,17 @@ def test_before_the_first_look_is_complete_the_readout_waits(alice):
 
     assert readout.decision == "wait"
     assert readout.estimate is None
+
+
+@pytest.mark.parametrize("metric", ["conversion_rate", "value_per_click"])
+def test_conversion_rate_and_value_per_click_are_read_per_click(alice, metric):
+    control, treatment = versions()
+    experiment = planned(alice.account, alice.analyst, control, treatment, metric=metric)
+    experiment = prompt_test_start(experiment=experiment, actor=alice.approver, seed=3)
+    day = launches(experiment, lift=0.0, seed=8)
+
+    readout = experiment_readout(experiment=experiment, today=day)
+
+    label = ExperimentMetric(metric).label.lower()
+    assert label in readout.explanation
+    assert readout.estimate is not None and readout.low < readout.estimate < readout.high
