@@ -83,13 +83,13 @@ def planned(account, analyst, control, treatment, **kw):
     return prompt_test_plan(plan=PromptTestPlan(**(fields | kw)), actor=analyst)
 
 
-def launches(experiment, groups: int = 40, *, lift: float = 0.0, seed: int = 5, mixed: int = 0):
+def launches(experiment, groups: int = 40, *, lift=0.0, seed=5, mixed=0, treatment_share=0.5):
     """`groups` launched ad groups, each written by version A or B at random (`mixed` more
     with copy from both), and their traffic over the planned days (treatment's CTR × 1 +
     lift). Returns the day a readout sees every planned day complete."""
     rng = np.random.default_rng(seed)
     arms = {a.is_control: a.prompt_version_id for a in experiment.arms.all()}
-    treated = rng.random(groups) < 0.5
+    treated = rng.random(groups) < treatment_share
     made = []
     for i in range(groups + mixed):
         campaign = make_campaign(experiment.account, name=f"launch {i}")

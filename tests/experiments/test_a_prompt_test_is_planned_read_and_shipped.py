@@ -131,3 +131,16 @@ def test_conversion_rate_and_value_per_click_are_read_per_click(alice, metric):
     label = ExperimentMetric(metric).label.lower()
     assert label in readout.explanation
     assert readout.estimate is not None and readout.low < readout.estimate < readout.high
+
+
+def test_launches_that_drifted_from_the_traffic_split_are_flagged_not_shipped(alice):
+    control, treatment = versions()
+    experiment = planned(alice.account, alice.analyst, control, treatment)
+    experiment = prompt_test_start(experiment=experiment, actor=alice.approver, seed=3)
+    day = launches(experiment, lift=1.0, treatment_share=0.9)
+
+    readout = experiment_readout(experiment=experiment, today=day)
+
+    assert readout.srm_warning
+    assert readout.decision == "keep_running"
+    assert "do not match the traffic split" in readout.explanation
