@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0019_structure_changes'),
+        ("campaigns", "0019_structure_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalkeyword',
-            name='prompt_version_id',
+            model_name="historicalkeyword",
+            name="prompt_version_id",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='keyword',
-            name='prompt_version_id',
+            model_name="keyword",
+            name="prompt_version_id",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
     ]

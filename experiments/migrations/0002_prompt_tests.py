@@ -4,35 +4,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('experiments', '0001_experiments'),
+        ("experiments", "0001_experiments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='experiment',
-            name='prompt_name',
-            field=models.SlugField(blank=True, help_text='A prompt test: the prompt whose versions compete.', max_length=80),
+            model_name="experiment",
+            name="prompt_name",
+            field=models.SlugField(
+                blank=True,
+                help_text="A prompt test: the prompt whose versions compete.",
+                max_length=80,
+            ),
         ),
         migrations.AddField(
-            model_name='experimentarm',
-            name='prompt_version_id',
+            model_name="experimentarm",
+            name="prompt_version_id",
             field=models.PositiveBigIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalexperiment',
-            name='prompt_name',
-            field=models.SlugField(blank=True, help_text='A prompt test: the prompt whose versions compete.', max_length=80),
+            model_name="historicalexperiment",
+            name="prompt_name",
+            field=models.SlugField(
+                blank=True,
+                help_text="A prompt test: the prompt whose versions compete.",
+                max_length=80,
+            ),
         ),
         migrations.AlterField(
-            model_name='experiment',
-            name='metric',
-            field=models.CharField(choices=[('conversion_value', 'Conversion value'), ('cpa', 'Cost per acquisition'), ('roas', 'Return on ad spend'), ('ctr', 'Click-through rate'), ('conversion_rate', 'Conversion rate (per click)'), ('value_per_click', 'Conversion value per click')], default='conversion_value', max_length=20),
+            model_name="experiment",
+            name="metric",
+            field=models.CharField(
+                choices=[
+                    ("conversion_value", "Conversion value"),
+                    ("cpa", "Cost per acquisition"),
+                    ("roas", "Return on ad spend"),
+                    ("ctr", "Click-through rate"),
+                    ("conversion_rate", "Conversion rate (per click)"),
+                    ("value_per_click", "Conversion value per click"),
+                ],
+                default="conversion_value",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalexperiment',
-            name='metric',
-            field=models.CharField(choices=[('conversion_value', 'Conversion value'), ('cpa', 'Cost per acquisition'), ('roas', 'Return on ad spend'), ('ctr', 'Click-through rate'), ('conversion_rate', 'Conversion rate (per click)'), ('value_per_click', 'Conversion value per click')], default='conversion_value', max_length=20),
+            model_name="historicalexperiment",
+            name="metric",
+            field=models.CharField(
+                choices=[
+                    ("conversion_value", "Conversion value"),
+                    ("cpa", "Cost per acquisition"),
+                    ("roas", "Return on ad spend"),
+                    ("ctr", "Click-through rate"),
+                    ("conversion_rate", "Conversion rate (per click)"),
+                    ("value_per_click", "Conversion value per click"),
+                ],
+                default="conversion_value",
+                max_length=20,
+            ),
         ),
     ]
