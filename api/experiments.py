@@ -20,6 +20,10 @@ from experiments.services import (
     experiment_start,
     experiment_stop,
 )
+from experiments.services.prompt_tests import PromptTestPlan
+from spectra.prompt_tests import prompt_test_plan, prompt_test_ship, prompt_test_start
+
+PROMPT_FIELDS = ("prompt_name", "control_version", "treatment_version", "expected_ad_groups")
 
 
 class ReadoutSerializer(ModelSerializer):
@@ -59,6 +63,7 @@ class ReadoutSerializer(ModelSerializer):
 
 class ExperimentSerializer(ModelSerializer):
     campaigns = serializers.SerializerMethodField()
+    arms = serializers.SerializerMethodField()
 
     class Meta:
         model = Experiment
@@ -86,10 +91,24 @@ class ExperimentSerializer(ModelSerializer):
             "platform_experiment",
             "platform_status",
             "platform_note",
+            "prompt_name",
+            "arms",
             "campaigns",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_arms(self, obj) -> list[dict]:
+        """Each arm; a prompt test's name the prompt version its launches were written with."""
+        return [
+            {
+                "name": a.name,
+                "is_control": a.is_control,
+                "traffic_share": a.traffic_share,
+                "prompt_version": a.prompt_version_id,
+            }
+            for a in obj.arms.all()
+        ]
 
     def get_campaigns(self, obj) -> list[dict]:
         return [
@@ -105,7 +124,8 @@ class PlanSerializer(StrictInputMixin, serializers.Serializer):
     name = serializers.CharField(max_length=200)
     hypothesis = serializers.CharField(max_length=2000, required=False, default="")
     kind = serializers.ChoiceField(
-        choices=[ExperimentKind.HOLDOUT, ExperimentKind.PLATFORM], default=ExperimentKind.HOLDOUT
+        choices=[ExperimentKind.HOLDOUT, ExperimentKind.PLATFORM, ExperimentKind.PROMPT],
+        default=ExperimentKind.HOLDOUT,
     )
     metric = serializers.ChoiceField(
         choices=ExperimentMetric.choices, default=ExperimentMetric.CONVERSION_VALUE
@@ -133,6 +153,25 @@ class PlanSerializer(StrictInputMixin, serializers.Serializer):
         required=False,
         default=list,
     )
+    # A prompt test: two published versions of one prompt, split over new launches.
+    prompt_name = serializers.SlugField(max_length=80, required=False)
+    control_version = serializers.IntegerField(min_value=1, required=False)
+    treatment_version = serializers.IntegerField(min_value=1, required=False)
+    expected_ad_groups = serializers.IntegerField(min_value=4, max_value=100000, required=False)
+
+    def validate(self, attrs):
+        given = [f for f in PROMPT_FIELDS if f in attrs]
+        if attrs["kind"] == ExperimentKind.PROMPT:
+            missing = [f for f in PROMPT_FIELDS[:3] if f not in attrs]
+            if missing:
+                raise serializers.ValidationError({f: "A prompt test needs it." for f in missing})
+            if attrs["campaigns"]:
+                raise serializers.ValidationError(
+                    {"campaigns": "A prompt test is split over new launches, not campaigns."}
+                )
+        elif given:
+            raise serializers.ValidationError({f: "Only for a prompt test." for f in given})
+        return attrs
 
 
 @extend_schema_view(
@@ -142,10 +181,12 @@ class ExperimentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, TenantScopedViewSet
 ):
     """Experiments: holdouts of Spectra's changes (switchbacks with few campaigns) and
-    Google campaign experiments. Creating one plans it (analyst; refused in words when it
-    could not detect a useful lift); approvers start, stop and ship it."""
+    Google campaign experiments and prompt tests (two prompt versions split over new
+    launches, read on CTR, conversion rate or value per click). Creating one plans it
+    (analyst; refused in words when it could not detect a useful lift); approvers start,
+    stop and ship it."""
 
-    queryset = Experiment.objects.prefetch_related("units__arm")
+    queryset = Experiment.objects.prefetch_related("units__arm", "arms")
     serializer_class = ExperimentSerializer
     ordering_fields = ["id", "created_at"]
     filterset_class = filterset(Experiment, ids=["account"], fields=["status", "kind"])
@@ -162,15 +203,35 @@ class ExperimentViewSet(
     def create(self, request, *args, **kwargs):
         serializer = PlanSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        plan = ExperimentPlan(**serializer.validated_data)
-        experiment = experiment_plan(plan=plan, actor=request.user)
+        data = serializer.validated_data
+        if data["kind"] == ExperimentKind.PROMPT:
+            plan = PromptTestPlan(
+                account=data["account"],
+                name=data["name"],
+                hypothesis=data["hypothesis"],
+                prompt_name=data["prompt_name"],
+                control_version_id=data["control_version"],
+                treatment_version_id=data["treatment_version"],
+                expected_ad_groups=data.get("expected_ad_groups"),
+                metric=data["metric"],
+                planned_days=data["planned_days"],
+                planned_looks=data["planned_looks"],
+                alpha=data["alpha"],
+                power=data["power"],
+            )
+            experiment = prompt_test_plan(plan=plan, actor=request.user)
+        else:
+            fields = {k: v for k, v in data.items() if k not in PROMPT_FIELDS}
+            experiment = experiment_plan(plan=ExperimentPlan(**fields), actor=request.user)
         return Response(ExperimentSerializer(experiment).data, status=status.HTTP_201_CREATED)
 
     def _decide(self, request, service, **kw):
         experiment = self.get_object()
         serializer = DecisionSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        if service is not experiment_start:
+        if experiment.kind == ExperimentKind.PROMPT:  # the prompt versions follow the test
+            service = PROMPT_SERVICES.get(service, service)
+        if service not in (experiment_start, prompt_test_start):
             kw["note"] = serializer.validated_data["note"]
         return Response(
             ExperimentSerializer(service(experiment=experiment, actor=request.user, **kw)).data
@@ -202,3 +263,7 @@ class ExperimentViewSet(
         readouts = experiment.readouts.order_by("look")
         context = {"metric": experiment.metric}
         return Response(ReadoutSerializer(readouts, many=True, context=context).data)
+
+
+# A prompt test starts with its versions' live shares and ships its winner as the prompt.
+PROMPT_SERVICES = {experiment_start: prompt_test_start, experiment_ship: prompt_test_ship}

@@ -25,6 +25,10 @@ class ExperimentMetric(models.TextChoices):
     CONVERSION_VALUE = "conversion_value", "Conversion value"
     CPA = "cpa", "Cost per acquisition"
     ROAS = "roas", "Return on ad spend"
+    # Prompt and ad-variant tests compare what the ads did with their traffic.
+    CTR = "ctr", "Click-through rate"
+    CONVERSION_RATE = "conversion_rate", "Conversion rate (per click)"
+    VALUE_PER_CLICK = "value_per_click", "Conversion value per click"
 
 
 class ExperimentStatus(models.TextChoices):
@@ -78,6 +82,9 @@ class Experiment(ConcurrentTransitionMixin, models.Model):
         max_length=20, blank=True, help_text="Its status as Google last reported it."
     )
     platform_note = models.TextField(blank=True, help_text="Why the platform side waits.")
+    prompt_name = models.SlugField(
+        max_length=80, blank=True, help_text="A prompt test: the prompt whose versions compete."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -122,6 +129,9 @@ class ExperimentArm(models.Model):
     name = models.CharField(max_length=40)
     is_control = models.BooleanField(default=False)
     traffic_share = models.PositiveSmallIntegerField(default=50, help_text="Per cent.")
+    # A prompt test: the creative.PromptVersion this arm's launches were written with (an
+    # id, as on campaigns.Asset: experiments never import creative).
+    prompt_version_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["experiment", "-is_control"]

@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from campaigns.admin.base import ReadOnlyAdminMixin, TenantScopedAdmin
 from campaigns.admin.display import status_badge
 from campaigns.admin.filters import account_filter
+from spectra import admin_prompt_tests  # noqa: F401  (prompt tests in the experiments console)
 from spectra.models import AccountCycle, CycleRun
 from spectra.services import account_cycle_update
 

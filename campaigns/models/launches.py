@@ -122,6 +122,8 @@ class Keyword(RefuseUnsavedCopies, models.Model):
     match_type = models.CharField(max_length=8, choices=MatchType.choices)
     negative = models.BooleanField(default=False)
     external_id = models.CharField(max_length=64, blank=True)
+    # The creative.PromptVersion of the strategy that proposed it (an id, as on Asset).
+    prompt_version_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 

@@ -67,7 +67,7 @@ def run(launch: Launch) -> None:
     with transaction.atomic():
         if not still_generating(campaign) or campaign.ad_groups.exists():
             return
-        _write(launch, result.value)
+        _write(launch, result.value, prompt_version_id=result.prompt_version.pk)
         # The first step of an attempt: what an earlier, failed attempt learnt about
         # itself (its flags, a text-only verdict) does not carry over to this one.
         brief = launch.brief
@@ -82,7 +82,7 @@ def run(launch: Launch) -> None:
         )
 
 
-def _write(launch: Launch, strategy: Strategy) -> None:
+def _write(launch: Launch, strategy: Strategy, *, prompt_version_id: int) -> None:
     campaign, actor = launch.campaign, system_user()
     reason = "Strategy generated for the launch"
     taken: set[str] = set()
@@ -98,7 +98,12 @@ def _write(launch: Launch, strategy: Strategy) -> None:
             return
         seen.add(key)
         row = Keyword(
-            campaign=campaign, ad_group=group, text=text, match_type=match, negative=negative
+            campaign=campaign,
+            ad_group=group,
+            text=text,
+            match_type=match,
+            negative=negative,
+            prompt_version_id=prompt_version_id,
         )
         save_with_history(row, actor=actor, reason=reason)
 

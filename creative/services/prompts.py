@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from campaigns.services.errors import ServiceError
+from campaigns.services.history import save_with_history
 from creative.models import PromptStatus, PromptVersion
 from creative.schemas import schema_named
 
@@ -85,6 +86,38 @@ def prompt_publish(*, version: PromptVersion, actor, traffic_share: int = 100) -
         row.status, row.traffic_share = PromptStatus.PUBLISHED, traffic_share
         row.published_by, row.published_at = actor, timezone.now()
         row.save(update_fields=["status", "traffic_share", "published_by", "published_at"])
+        return row
+
+
+def prompt_promote(*, version: PromptVersion, actor, evidence: str) -> PromptVersion:
+    """Make a published version the only live one of its prompt: the others retire.
+
+    The way a prompt test ships its winner. The caller has authorized the actor for the
+    test (an approver of it, spectra.prompt_tests) and names the evidence, which goes on
+    the version's history; nothing but an already published version can be promoted, so
+    words no operator published never go live this way."""
+    if not evidence:
+        raise PromptError("Promoting a prompt version needs the evidence it is better.")
+    with transaction.atomic():
+        row = PromptVersion.objects.select_for_update().get(pk=version.pk)
+        if row.status != PromptStatus.PUBLISHED:
+            raise PromptError(f"{row} is {row.get_status_display().lower()}, not published.")
+        others = PromptVersion.objects.filter(name=row.name, status=PromptStatus.PUBLISHED)
+        for other in others.exclude(pk=row.pk):
+            other.status = PromptStatus.RETIRED
+            save_with_history(
+                other,
+                actor=actor,
+                reason=f"Retired: {row} promoted. {evidence}"[:100],
+                update_fields=["status"],
+            )
+        row.traffic_share = 100
+        save_with_history(
+            row,
+            actor=actor,
+            reason=f"Promoted. {evidence}"[:100],
+            update_fields=["traffic_share"],
+        )
         return row
 
 

@@ -125,7 +125,9 @@ def experiment_plan(*, plan: ExperimentPlan, actor) -> Experiment:
     account = plan.account
     authorize(actor, "experiments.plan_experiment", account)
     if plan.kind == K.PROMPT:
-        raise ServiceError("Prompt and ad-variant tests are planned from a launch, not here.")
+        raise ServiceError(
+            "Prompt tests are planned with their two prompt versions (prompt_test_plan)."
+        )
     if plan.planned_days < 7:
         raise ServiceError("Run an experiment at least 7 days: weekdays differ.")
     campaigns = plan.campaigns or list(eligible_campaigns(account))

@@ -137,6 +137,10 @@ def experiment_readout(*, experiment: Experiment, today: dt.date | None = None) 
 
     It stands at the latest planned look whose days are all complete: a look between the
     planned ones would spend alpha the plan did not budget for."""
+    if experiment.kind == ExperimentKind.PROMPT:  # rates per ad group: its own readout
+        from experiments.services.prompt_tests import prompt_test_readout
+
+        return prompt_test_readout(experiment=experiment, today=today)
     account = experiment.account
     today = today or account_today(account)
     existing = experiment.readouts.filter(as_of=today).first()

@@ -68,3 +68,17 @@ def test_a_new_attempt_starts_without_the_last_attempts_flags(llm, alice):
 
     brief = Brief.objects.get(campaign=campaign)
     assert not brief.text_only and brief.review_flags == []
+
+
+def test_every_keyword_names_the_prompt_version_that_proposed_it(llm, alice):
+    from creative.models import AICall, Purpose
+
+    campaign = make_launch(alice)
+
+    run_step(campaign.pk, "strategy")
+
+    call = AICall.objects.filter(campaign=campaign, purpose=Purpose.STRATEGY).latest("created_at")
+    versions = set(
+        Keyword.objects.filter(campaign=campaign).values_list("prompt_version_id", flat=True)
+    )
+    assert versions == {call.prompt_version_id}
