@@ -57,7 +57,7 @@ def test_an_analyst_plans_an_approver_starts_and_an_operator_ships_the_winner(al
     assert control.status == PromptStatus.RETIRED
 
 
-def test_shipping_without_a_winning_readout_is_a_400_and_changes_no_prompt(alice):
+def test_shipping_without_a_winning_readout_is_a_400_and_changes_no_prompt(alice, superuser):
     control, treatment = versions()
     history(alice.account)
     body = (
@@ -67,7 +67,7 @@ def test_shipping_without_a_winning_readout_is_a_400_and_changes_no_prompt(alice
     )
     approver = client_for(alice.approver)
     approver.post(f"{BASE}{body['id']}/start/", {}, format="json")
-    refused = approver.post(f"{BASE}{body['id']}/ship/", {}, format="json")
+    refused = client_for(superuser).post(f"{BASE}{body['id']}/ship/", {}, format="json")
     assert refused.status_code == 400
     assert "does not find the candidate better" in refused.json()["message"]
     treatment.refresh_from_db()

@@ -57,7 +57,10 @@ def test_an_analyst_plans_a_prompt_test_and_an_operator_ships_it(
     expect(approver.locator(".messagelist")).to_contain_text("only Spectra's operators")
     expect(approver.locator("#experiment-status")).to_contain_text("Running")
 
-    operator = context.new_page()
+    operators = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1440, "height": 900}
+    )
+    operator = operators.new_page()
     log_in(operator, superuser)
     operator.goto(f"/admin/experiments/experiment/{experiment.pk}/change/")
     operator.fill("#id_note", "Clearly more clicks")
@@ -66,3 +69,4 @@ def test_an_analyst_plans_a_prompt_test_and_an_operator_ships_it(
     control.refresh_from_db()
     assert control.status == PromptStatus.RETIRED
     context.close()
+    operators.close()

@@ -82,7 +82,7 @@ def test_a_better_version_is_found_and_shipped_as_the_only_live_one(alice, super
     assert treatment.history.latest().history_user == superuser
 
 
-def test_an_a_a_test_is_not_shipped(alice):
+def test_an_a_a_test_is_not_shipped(alice, superuser):
     control, treatment = versions()
     experiment = planned(alice.account, alice.analyst, control, treatment)
     experiment = prompt_test_start(experiment=experiment, actor=alice.approver, seed=3)
@@ -93,7 +93,7 @@ def test_an_a_a_test_is_not_shipped(alice):
     assert readout.decision == "stop", readout.explanation
     assert readout.low < 0 < readout.high
     with pytest.raises(ServiceError, match="does not find the candidate better"):
-        prompt_test_ship(experiment=experiment, actor=alice.approver)
+        prompt_test_ship(experiment=experiment, actor=superuser)
     control.refresh_from_db()
     assert (control.status, control.traffic_share) == (PromptStatus.PUBLISHED, 50)
 
