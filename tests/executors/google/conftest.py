@@ -11,6 +11,7 @@ from executors.clients import google_ads
 from executors.clients.google_ads import GoogleAdsClient
 from executors.clients.http import RetryPolicy
 from executors.sandbox.faults import FaultInjector
+from executors.sandbox.google_errors import API_VERSION
 
 CUSTOMER = "1234567890"
 FAST = RetryPolicy(attempts=3, base=0.01, cap=2.0, max_seconds=10)
@@ -110,4 +111,4 @@ def google_headers(sandbox, token: str | None = None) -> dict[str, str]:
 
 
 def api_url(sandbox, method: str, customer: str = CUSTOMER) -> str:
-    return f"{google_base(sandbox)}v17/customers/{customer}/{method}"
+    return f"{google_base(sandbox)}{API_VERSION}/customers/{customer}/{method}"
