@@ -9,6 +9,7 @@ import requests
 
 from executors.clients import google_ads
 from executors.clients.google_ads import GoogleAdsClient
+from executors.clients.google_versions import DEFAULT_API_VERSION
 from executors.clients.http import RetryPolicy
 from executors.sandbox.faults import FaultInjector
 from executors.sandbox.google_errors import API_VERSION
@@ -43,9 +44,12 @@ def google_base(sandbox) -> str:
     return sandbox.base_url + "/googleads/"
 
 
-def make_client(sandbox, **credentials) -> tuple[GoogleAdsClient, CountingSession]:
+def make_client(
+    sandbox, api_version: str = DEFAULT_API_VERSION, **credentials
+) -> tuple[GoogleAdsClient, CountingSession]:
     session = CountingSession()
     client = GoogleAdsClient(
+        api_version=api_version,
         base_url=google_base(sandbox),
         customer_id="123-456-7890",
         credentials=sandbox.app.google.config.credentials() | credentials,
