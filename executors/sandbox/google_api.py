@@ -30,7 +30,12 @@ from executors.sandbox.app import Request, Response
 from executors.sandbox.errors import AbortConnection, ApiError
 from executors.sandbox.faults import after_handling
 from executors.sandbox.google_auth import GoogleAdsConfig, GoogleTokenIssuer, authenticate
-from executors.sandbox.google_contract import problem_field, query_problems, request_problems
+from executors.sandbox.google_contract import (
+    is_method,
+    problem_field,
+    query_problems,
+    request_problems,
+)
 from executors.sandbox.google_errors import (
     GoogleAdsError,
     OAuthError,
@@ -159,8 +164,8 @@ class GoogleAdsApi:
             )
         method = path.split("/", 4)[4]  # after /{version}/customers/{cid}/
         body = request.json(required=False)
-        if not isinstance(body, dict):
-            return  # each route says what it expected
+        if not isinstance(body, dict) or is_method(method, version) is False:
+            return  # each route says what it expected, and 404 for what is no method
         problems = request_problems(method, body, version)
         if problems:
             raise bad_payload(problem_field(problems[0]), "; ".join(problems[:5]))

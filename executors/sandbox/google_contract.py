@@ -70,6 +70,16 @@ def request_message_name(method: str) -> str | None:
     return verb[0].upper() + verb[1:] + service[0].upper() + service[1:] + "Request"
 
 
+def is_method(method: str, version: str = API_VERSION) -> bool | None:
+    """Whether Google Ads API `version` has a request message for `method` (None: no
+    protos to say). The sandbox lets its routes answer 404 for what is no method."""
+    protos = _protos(version)
+    if protos is None:
+        return None
+    name = request_message_name(method)
+    return bool(name) and hasattr(protos[0], name)
+
+
 def request_problems(method: str, body: object, version: str = API_VERSION) -> list[str]:
     """What is wrong with `body` as the request of `method` (empty if nothing)."""
     if not isinstance(body, dict):

@@ -91,3 +91,10 @@ def test_with_googles_protos_a_gaql_field_google_lacks_is_unrecognized(sandbox):
     [error] = response.json()["error"]["details"][0]["errors"]
     assert error["errorCode"] == {"queryError": "UNRECOGNIZED_FIELD"}
     assert "campaign.daily_budget" in error["message"]
+
+
+def test_a_method_google_lacks_is_not_found(sandbox):
+    response = _post(sandbox, "campaignBudgetz:mutate", _budget({"amountMicros": "2000000000"}))
+
+    assert response.status_code == 404
+    assert response.json()["error"]["status"] == "NOT_FOUND"
