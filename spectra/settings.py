@@ -12,6 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from executors.clients.google_versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 from spectra.env import (
     env_bool,
     env_choice,
@@ -330,6 +331,11 @@ PLATFORM_DAILY_OPERATIONS = {
     "google_ads": env_int("GOOGLE_ADS_DAILY_OPERATIONS", 15_000, minimum=0),
     "adobe": env_int("ADOBE_DAILY_OPERATIONS", 100_000, minimum=0),
 }
+# The Google Ads API version every Google client speaks (and the sandbox serves by
+# default): one the google-ads package ships; a sunset or unknown one ("v17") is refused.
+GOOGLE_ADS_API_VERSION = env_choice(
+    "GOOGLE_ADS_API_VERSION", DEFAULT_API_VERSION, set(SUPPORTED_API_VERSIONS)
+)
 
 # --- The AI layer (creative/) ----------------------------------------------------
 # The provider an organization without one of its own uses: any OpenAI-compatible

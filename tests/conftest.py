@@ -76,3 +76,19 @@ def bob(db):
 @pytest.fixture
 def superuser(db):
     return make_user("root", is_superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def _google_requests_follow_googles_protos(request):
+    """Every body and GAQL query any test makes a GoogleAdsClient send is checked
+    against the google-ads package's protos (tests/executors/google/contract.py).
+    A test that sends a wrong body on purpose says so: @pytest.mark.google_contract_exempt."""
+    if request.node.get_closest_marker("google_contract_exempt"):
+        yield
+        return
+    from tests.executors.google.contract import contract_problems, google_requests
+
+    with google_requests() as sent:
+        yield
+    problems = contract_problems(sent)
+    assert not problems, "Google's protos refuse what the client sent:\n" + "\n".join(problems)

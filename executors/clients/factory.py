@@ -23,5 +23,6 @@ def client_for(account: AdAccount):
             customer_id=account.external_id,
             credentials=credentials,
             timeout=settings.PLATFORM_TIMEOUT_S,
+            api_version=settings.GOOGLE_ADS_API_VERSION,
         )
     raise NotImplementedError(f"No client for platform {account.platform!r} yet.")

@@ -1,4 +1,10 @@
-"""Google Ads API client (REST, v17) over `requests`.
+"""Google Ads API client (REST) over `requests`.
+
+The API version is `api_version` (the factory passes settings.GOOGLE_ADS_API_VERSION;
+the versions Spectra speaks are in google_versions). Request bodies are the proto3 JSON
+Google's protos accept: lowerCamelCase names and update masks (`amountMicros`), int64
+as strings, enums by name (tests/executors/google/test_requests_follow_googles_protos.py
+checks every one against the google-ads package's protos).
 
 Authentication is OAuth with a refresh token: an access token from Google's token
 endpoint, cached until shortly before expiry and shared by every client of the same
@@ -36,12 +42,12 @@ from executors.clients.errors import (
     PlatformUnavailable,
     shown_text,
 )
+from executors.clients.google_versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 from executors.clients.http import NO_RETRY, RetryPolicy, call, call_once, retrying
 from executors.clients.records import AdGroupRecord, AudienceRecord, CampaignRecord, MetricRecord
 from executors.clients.tokens import cached_token, forget_cached_tokens, forget_token
 
 PLATFORM = "Google Ads"
-API_VERSION = "v17"
 REAL_API_URL = "https://googleads.googleapis.com/"
 REAL_TOKEN_URL = "https://oauth2.googleapis.com/token"
 MAX_OPERATIONS = 10_000  # per mutate request, Google's limit
@@ -202,7 +208,14 @@ class GoogleAdsClient:
         read_retry: RetryPolicy | None = None,
         write_retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
+        api_version: str = DEFAULT_API_VERSION,
     ):
+        if api_version not in SUPPORTED_API_VERSIONS:
+            raise ValueError(
+                f"Google Ads API {api_version!r} is not one Spectra speaks; "
+                f"use one of {', '.join(SUPPORTED_API_VERSIONS)}."
+            )
+        self.api_version = api_version
         required = ("client_id", "client_secret", "refresh_token", "developer_token")
         missing = [k for k in required if not credentials.get(k)]
         if missing:
@@ -293,7 +306,7 @@ class GoogleAdsClient:
         return headers
 
     def _url(self, method: str) -> str:
-        return urljoin(self.base_url, f"{API_VERSION}/customers/{self.customer_id}/{method}")
+        return urljoin(self.base_url, f"{self.api_version}/customers/{self.customer_id}/{method}")
 
     def _post(self, method: str, body: dict, *, write: bool) -> object:
         """POST to the API with retries; one fresh token if the current one is refused."""
@@ -542,7 +555,7 @@ class GoogleAdsClient:
                 owner[name] = ext
                 body = {
                     "update": {"resourceName": name, "amountMicros": str(amount)},
-                    "updateMask": "amount_micros",
+                    "updateMask": "amountMicros",
                 }
                 operations.append(_Operation(position, ext, name, body))
         done |= self._mutate("campaignBudgets", operations, validate_only, partial_failure)
@@ -565,7 +578,7 @@ class GoogleAdsClient:
             name = f"customers/{self.customer_id}/adGroups/{ext}"
             body = {
                 "update": {"resourceName": name, "cpcBidMicros": str(micros)},
-                "updateMask": "cpc_bid_micros",
+                "updateMask": "cpcBidMicros",
             }
             operations.append(_Operation(position, ext, name, body))
         done = self._mutate("adGroups", operations, validate_only, partial_failure)
@@ -641,13 +654,13 @@ class GoogleAdsClient:
                     | {
                         "name": "control",
                         "control": True,
-                        "trafficSplit": 100 - traffic_split,
+                        "trafficSplit": str(100 - traffic_split),
                         "campaigns": [f"customers/{self.customer_id}/campaigns/{campaign_id}"],
                     }
                 },
                 {
                     "create": arm
-                    | {"name": "treatment", "control": False, "trafficSplit": traffic_split}
+                    | {"name": "treatment", "control": False, "trafficSplit": str(traffic_split)}
                 },
             ],
             partial_failure=False,

@@ -1,10 +1,16 @@
 """The sandbox's Google-Ads-shaped API, mounted under `/googleads/` by SandboxApp.
 
     POST /googleads/oauth2/token                                   refresh-token grant
-    POST /googleads/v17/customers/{cid}/googleAds:searchStream     GAQL reads
-    POST /googleads/v17/customers/{cid}/campaignBudgets:mutate     budgets (micros)
-    POST /googleads/v17/customers/{cid}/campaigns:mutate           campaign status
-    POST /googleads/v17/customers/{cid}/adGroups:mutate            ad-group CPC bids
+    POST /googleads/{version}/customers/{cid}/googleAds:searchStream     GAQL reads
+    POST /googleads/{version}/customers/{cid}/campaignBudgets:mutate     budgets (micros)
+    POST /googleads/{version}/customers/{cid}/campaigns:mutate           campaign status
+    POST /googleads/{version}/customers/{cid}/adGroups:mutate            ad-group CPC bids
+
+`version` is one of `GoogleAdsConfig.api_versions` (default google_errors.API_VERSION);
+any other is a 404 NOT_FOUND, the answer of a sunset version. Every body is held to
+Google's contract first (google_contract: proto3 JSON as Google's protos accept it, with
+the google-ads package's protos when it is installed) and refused as Google refuses an
+unparsable payload: 400 INVALID_ARGUMENT with a google.rpc.BadRequest.
 
 It serves the same World (and lock, fault injector and write log) as the Adobe API.
 Faults, latency and the write rate limit apply as they do there, answered the way Google
@@ -25,13 +31,19 @@ from executors.sandbox.app import Request, Response
 from executors.sandbox.errors import AbortConnection, ApiError
 from executors.sandbox.faults import after_handling
 from executors.sandbox.google_auth import GoogleAdsConfig, GoogleTokenIssuer, authenticate
+from executors.sandbox.google_contract import (
+    is_method,
+    problem_field,
+    query_problems,
+    request_problems,
+)
 from executors.sandbox.google_errors import (
-    API_VERSION,
     GoogleAdsError,
     OAuthError,
     bad_payload,
     failure,
     not_found,
+    query_error,
     quota_exhausted,
 )
 from executors.sandbox.google_experiments import COLLECTIONS as EXPERIMENT_COLLECTIONS
@@ -133,6 +145,8 @@ class GoogleAdsApi:
                 continue
             if request.method != "POST":
                 raise not_found(f"{request.method} {request.path} is not served; use POST.")
+            if name != "token":
+                self._hold_to_contract(request, path, match["version"])
             handler: Callable[..., Response] = getattr(self, f"_{name}")
             return handler(request, request_id, **match.groupdict())
         raise not_found(f"No such Google Ads endpoint: {request.path}.")
@@ -141,11 +155,27 @@ class GoogleAdsApi:
     def _token(self, request: Request, request_id: str) -> Response:
         return Response(200, self.issuer.issue(request.form()))
 
-    def _authorise(self, request: Request, version: str, customer_id: str) -> None:
-        if version != API_VERSION:
+    def _hold_to_contract(self, request: Request, path: str, version: str) -> None:
+        """Refuse a sunset or unknown version, and a body Google's protos would refuse."""
+        served = self.config.api_versions
+        if version not in served:
             raise not_found(
-                f"API version {version} is not served; the sandbox serves {API_VERSION}."
+                f"Google Ads API {version} is not served (sunset or unknown); "
+                f"the sandbox serves {', '.join(served)}."
             )
+        method = path.split("/", 4)[4]  # after /{version}/customers/{cid}/
+        body = request.json(required=False)
+        if not isinstance(body, dict) or is_method(method, version) is False:
+            return  # each route says what it expected, and 404 for what is no method
+        problems = request_problems(method, body, version)
+        if problems:
+            raise bad_payload(problem_field(problems[0]), "; ".join(problems[:5]))
+        if method == "googleAds:searchStream":
+            unknown = query_problems(str(body.get("query") or ""), version)
+            if unknown:
+                raise query_error("UNRECOGNIZED_FIELD", "; ".join(unknown[:5]))
+
+    def _authorise(self, request: Request, version: str, customer_id: str) -> None:
         authenticate(request.headers, self.issuer)
         if not customer_id.isdigit():
             raise GoogleAdsError(

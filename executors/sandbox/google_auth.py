@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from executors.sandbox.auth import TokenStore
-from executors.sandbox.google_errors import GoogleAdsError, OAuthError, failure
+from executors.sandbox.google_errors import API_VERSION, GoogleAdsError, OAuthError, failure
 
 DEFAULT_GOOGLE_TOKEN_TTL = 3599.0  # seconds; what Google's OAuth server issues
 
@@ -29,6 +29,8 @@ class GoogleAdsConfig:
     # The manager account the client logs in through; None: no header is required.
     login_customer_id: str | None = "9876543210"
     token_ttl: float = DEFAULT_GOOGLE_TOKEN_TTL
+    # The API versions served; any other answers 404 NOT_FOUND, as a sunset one does.
+    api_versions: tuple[str, ...] = (API_VERSION,)
 
     def credentials(self) -> dict[str, str]:
         """What a GoogleAdsClient needs for this account (customer id aside)."""

@@ -8,7 +8,9 @@ location). OAuth refusals use Google's OAuth shape (`error` / `error_description
 
 from __future__ import annotations
 
-API_VERSION = "v17"
+# The Google Ads API version the sandbox serves unless told others (GoogleAdsConfig):
+# the one place the sandbox names it. Keep it Spectra's default (google_versions).
+API_VERSION = "v26"
 FAILURE_TYPE = f"type.googleapis.com/google.ads.googleads.{API_VERSION}.errors.GoogleAdsFailure"
 BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
 

@@ -110,8 +110,9 @@ class GoogleExperiments:
             raise _refused("EXPERIMENT_NOT_FOUND", f"No experiment {create.get('experiment')!r}.")
         if experiment["status"] != "SETUP":
             raise _refused("CANNOT_MODIFY_ARMS", "Arms change only while the experiment is set up.")
-        split = create.get("trafficSplit")
-        if not isinstance(split, int) or not 1 <= split <= 100:
+        split = create.get("trafficSplit")  # an int64: a string of digits in proto3 JSON
+        split = int(split) if isinstance(split, str) and split.isdigit() else split
+        if not isinstance(split, int) or isinstance(split, bool) or not 1 <= split <= 100:
             raise _refused("INVALID_TRAFFIC_SPLIT", "trafficSplit must be 1 to 100.")
         control = bool(create.get("control", False))
         campaigns = create.get("campaigns", [])
@@ -184,10 +185,18 @@ class GoogleExperiments:
             if all(
                 str(row[c.field.split(".", 1)[1]]) == str(c.values[0]) for c in query.conditions
             ):
-                fields = {_camel(f.split(".", 1)[1]): row[f.split(".", 1)[1]] for f in query.fields}
+                fields = {
+                    _camel(f.split(".", 1)[1]): _json(f.split(".", 1)[1], row[f.split(".", 1)[1]])
+                    for f in query.fields
+                }
                 results.append({_camel(query.resource): fields})
         mask = ",".join(_camel(f) for f in query.fields)
         return [{"results": results, "fieldMask": mask}]
+
+
+def _json(field: str, value: object) -> object:
+    """A value as proto3 JSON answers it: the int64 traffic split as a string."""
+    return str(value) if field == "traffic_split" else value
 
 
 def action_route(customer: str) -> re.Pattern:

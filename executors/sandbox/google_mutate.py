@@ -251,7 +251,7 @@ def _plan(world: World, customer_id: str, service: Service, index: int, op: obje
         raise _error(
             "fieldMaskError",
             "FIELD_MASK_MISSING",
-            "updateMask is required (e.g. 'amount_micros').",
+            "updateMask is required (e.g. 'amountMicros').",
             operation_location(index, "update_mask"),
         )
     values = {}

@@ -68,6 +68,7 @@ def make_app(
     token_ttl: float = DEFAULT_TOKEN_TTL,
     latency_ms: float | None = None,
     write_rate_limit: float | None = None,
+    google_api_versions: tuple[str, ...] | None = None,
 ) -> SandboxApp:
     """The WSGI app for a world, with server-level latency / write-rate options applied."""
     overrides = {}
@@ -77,7 +78,10 @@ def make_app(
         overrides["writeRateLimit"] = write_rate_limit
     if overrides:
         world.faults = merge_faults(world.faults, overrides)
-    return SandboxApp(world, state_path=state_path, token_ttl=token_ttl)
+    app = SandboxApp(world, state_path=state_path, token_ttl=token_ttl)
+    if google_api_versions:  # the Google Ads API versions served (default: API_VERSION)
+        app.google.config.api_versions = tuple(google_api_versions)
+    return app
 
 
 def _waitress(app: SandboxApp, host: str, port: int, threads: int):
@@ -96,6 +100,7 @@ def serve(
     token_ttl: float = DEFAULT_TOKEN_TTL,
     latency_ms: float | None = None,
     write_rate_limit: float | None = None,
+    google_api_versions: tuple[str, ...] | None = None,
     **world_options,
 ) -> None:
     """Serve a sandbox world until interrupted (Ctrl-C).
@@ -110,6 +115,7 @@ def serve(
         token_ttl=token_ttl,
         latency_ms=latency_ms,
         write_rate_limit=write_rate_limit,
+        google_api_versions=google_api_versions,
     )
     server = _waitress(app, host, port, threads)
     print(
@@ -141,6 +147,7 @@ class SandboxServer:
         token_ttl: float = DEFAULT_TOKEN_TTL,
         latency_ms: float | None = None,
         write_rate_limit: float | None = None,
+        google_api_versions: tuple[str, ...] | None = None,
         **world_options,
     ):
         if world is None:
@@ -152,6 +159,7 @@ class SandboxServer:
             token_ttl=token_ttl,
             latency_ms=latency_ms,
             write_rate_limit=write_rate_limit,
+            google_api_versions=google_api_versions,
         )
         self.lock = self.app.lock
         self._host, self._port, self._threads = host, port, threads

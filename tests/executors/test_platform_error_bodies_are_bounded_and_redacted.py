@@ -10,6 +10,7 @@ from django.urls import reverse
 from campaigns.models import SyncRun, SyncStatus
 from executors.clients.adobe import AdobeClient
 from executors.clients.errors import PlatformError, error_summary
+from executors.clients.google_versions import DEFAULT_API_VERSION
 from executors.clients.tokens import forget_cached_tokens
 from executors.models import CircuitBreaker
 from executors.resilience import breaker_record_failure
@@ -103,7 +104,7 @@ def test_the_breakers_last_error_is_bounded_and_redacted(alice):
 
 def test_the_summary_keeps_what_a_person_acts_on():
     words = (
-        "Google Ads refused POST https://googleads.googleapis.com/v17/customers/1234567890/"
+        f"Google Ads refused POST https://googleads.googleapis.com/{DEFAULT_API_VERSION}/customers/1234567890/"
         "campaignBudgets:mutate (400 mutateError.OPERATION_NOT_PERMITTED_FOR_CONTEXT): "
         "request 3f2a9c1e-1b2c-4d5e-8f90-123456789abc"
     )

@@ -3,6 +3,7 @@
 import requests
 
 from executors.sandbox import SandboxServer
+from executors.sandbox.google_errors import API_VERSION
 from tests.executors.sandbox.support import SMALL_WORLD, Api
 
 
@@ -49,7 +50,7 @@ def test_google_requests_draw_from_the_same_tally():
     with SandboxServer(**SMALL_WORLD) as sandbox:
         requests.post(f"{sandbox.base_url}/_sandbox/faults", json={"rate": 1.0, "kinds": ["503"]})
         response = requests.post(
-            f"{sandbox.base_url}/googleads/v17/customers/1234567890/googleAds:searchStream",
+            f"{sandbox.base_url}/googleads/{API_VERSION}/customers/1234567890/googleAds:searchStream",
             json={"query": "SELECT campaign.id FROM campaign"},
             timeout=10,
         )

@@ -20,6 +20,12 @@ class Command(BaseCommand):
         serve.add_argument("--audiences", type=int, default=12)
         serve.add_argument("--history-days", type=int, default=35)
         serve.add_argument(
+            "--google-api-versions",
+            default="",
+            help="Google Ads API versions served, comma-separated "
+            "(default: settings.GOOGLE_ADS_API_VERSION).",
+        )
+        serve.add_argument(
             "--start-date",
             type=date.fromisoformat,
             default=None,
@@ -27,6 +33,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
+        from django.conf import settings
+
         from executors.sandbox.server import serve
 
         if opts["host"] not in ("127.0.0.1", "localhost", "::1"):
@@ -42,8 +50,10 @@ class Command(BaseCommand):
         }
         if opts["start_date"]:
             world_options["start_date"] = opts["start_date"]
+        versions = [v.strip() for v in opts["google_api_versions"].split(",") if v.strip()]
         serve(
             host=opts["host"],
+            google_api_versions=tuple(versions or [settings.GOOGLE_ADS_API_VERSION]),
             port=opts["port"],
             seed=opts["seed"],
             state_path=opts["state"] or None,

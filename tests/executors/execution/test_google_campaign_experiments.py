@@ -35,7 +35,7 @@ def test_starting_creates_a_fifty_fifty_experiment_on_google_and_reads_it_back(
     assert read["type"] == "SEARCH_CUSTOM"
     control, treatment = sorted(read["arms"], key=lambda a: not a["control"])
     assert control["campaigns"] == [f"customers/1234567890/campaigns/{campaign.external_id}"]
-    assert control["trafficSplit"] == treatment["trafficSplit"] == 50
+    assert control["trafficSplit"] == treatment["trafficSplit"] == "50"  # an int64
     assert treatment["inDesignCampaigns"]
 
 
@@ -73,7 +73,7 @@ def test_the_sandbox_refuses_splits_that_do_not_total_100(google_account):
     name = created["results"][0]["resourceName"]
     client.mutate_operations(
         "experimentArms",
-        [{"create": {"experiment": name, "name": "t", "control": False, "trafficSplit": 30}}],
+        [{"create": {"experiment": name, "name": "t", "control": False, "trafficSplit": "30"}}],
         partial_failure=False,
     )
     with pytest.raises(PlatformError, match=r"ARMS_REQUIRED|INVALID_TRAFFIC_SPLIT"):

@@ -9,8 +9,10 @@ import requests
 
 from executors.clients import google_ads
 from executors.clients.google_ads import GoogleAdsClient
+from executors.clients.google_versions import DEFAULT_API_VERSION
 from executors.clients.http import RetryPolicy
 from executors.sandbox.faults import FaultInjector
+from executors.sandbox.google_errors import API_VERSION
 
 CUSTOMER = "1234567890"
 FAST = RetryPolicy(attempts=3, base=0.01, cap=2.0, max_seconds=10)
@@ -42,9 +44,12 @@ def google_base(sandbox) -> str:
     return sandbox.base_url + "/googleads/"
 
 
-def make_client(sandbox, **credentials) -> tuple[GoogleAdsClient, CountingSession]:
+def make_client(
+    sandbox, api_version: str = DEFAULT_API_VERSION, **credentials
+) -> tuple[GoogleAdsClient, CountingSession]:
     session = CountingSession()
     client = GoogleAdsClient(
+        api_version=api_version,
         base_url=google_base(sandbox),
         customer_id="123-456-7890",
         credentials=sandbox.app.google.config.credentials() | credentials,
@@ -110,4 +115,4 @@ def google_headers(sandbox, token: str | None = None) -> dict[str, str]:
 
 
 def api_url(sandbox, method: str, customer: str = CUSTOMER) -> str:
-    return f"{google_base(sandbox)}v17/customers/{customer}/{method}"
+    return f"{google_base(sandbox)}{API_VERSION}/customers/{customer}/{method}"

@@ -23,7 +23,7 @@ BUDGET = {
                 "resourceName": "customers/1234567890/campaignBudgets/1",
                 "amountMicros": "5000000000",
             },
-            "updateMask": "amount_micros",
+            "updateMask": "amountMicros",
         }
     ]
 }

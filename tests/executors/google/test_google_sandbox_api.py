@@ -28,7 +28,7 @@ def _budget_op(campaign: int, micros: str = "1000000000") -> dict:
             "resourceName": f"customers/1234567890/campaignBudgets/{campaign}",
             "amountMicros": micros,
         },
-        "updateMask": "amount_micros",
+        "updateMask": "amountMicros",
     }
 
 
@@ -99,7 +99,7 @@ def test_queries_the_sandbox_does_not_serve_are_invalid_argument(sandbox, query,
     assert _codes(response) == [{"queryError": code}]
 
 
-def test_a_version_other_than_v17_is_not_found(sandbox):
+def test_a_sunset_version_is_not_found(sandbox):
     response = requests.post(
         google_base(sandbox) + "v16/customers/1234567890/googleAds:searchStream",
         json={"query": "SELECT campaign.id FROM campaign"},
