@@ -424,6 +424,8 @@ class ChaosRun:
                 continue
             if entry.account.platform == "adobe":
                 found = str(rec.idempotency_key) in keys
+            elif rec.kind == K.NEGATIVE_KEYWORD:
+                found = _negative_written(rec, writes)
             else:
                 found = _google_write(entry, rec) in applied
             if not found:
@@ -487,6 +489,22 @@ def _google_write(entry: _Account, rec: Recommendation) -> tuple[str, str]:
         path = f"/campaign/{entry.world_campaign_id(rec.campaign)}"
         body = {"status": "paused" if rec.kind == K.PAUSE else "active"}
     return path, _canonical(body)
+
+
+def _negative_written(rec: Recommendation, writes: list[dict]) -> bool:
+    """A negative keyword is on the platform: a logged create of its text and match type
+    (on the campaign, or in the account's shared list)."""
+    want = (rec.structure["text"].lower(), rec.structure["match_type"])
+    return any(
+        "/negatives/" in w["path"]
+        and w["path"].endswith(":create")
+        and (
+            str(w["body"]["record"].get("text", "")).lower(),
+            w["body"]["record"].get("match_type"),
+        )
+        == want
+        for w in writes
+    )
 
 
 def _duplicates(entry: _Account, writes: list[dict]) -> list:
